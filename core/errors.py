@@ -1,0 +1,145 @@
+"""Chartroom's exception tree. Vendor exceptions are translated into these at each seam.
+
+    ChartroomError
+     ├── UserError             the person can fix it; `user_message` goes to the thread as is
+     │    ├── NoFileAttached
+     │    ├── UnsupportedFileType
+     │    ├── FileTooLarge
+     │    ├── TooManyRows / TooManyColumns
+     │    ├── EmptyFile
+     │    ├── UnparseableFile
+     │    ├── FileNotReadable  (Slack would not give us the file)
+     │    └── NoMatchingColumn
+     ├── CodeFailed            the chart code raised inside the sandbox (carries the traceback)
+     ├── CodeTimedOut          the chart code ran past its wall-clock or CPU limit
+     ├── SandboxUnavailable    the executor itself could not run (infrastructure)
+     └── RenderFailed          Kaleido/Chromium could not turn the figure into an image
+
+Only `UserError` texts are shown verbatim. Everything else is reported to the person as an
+internal failure with the request id, and logged with its traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class ChartroomError(Exception):
+    """Base of every error Chartroom raises on purpose."""
+
+
+class UserError(ChartroomError):
+    """An error the person who asked can fix. `user_message` is Slack mrkdwn, shown as is."""
+
+    def __init__(self, user_message: str) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
+
+
+SUPPORTED_TYPES_TEXT = "CSV, TSV, Excel (.xlsx), JSON or Parquet"
+
+
+class NoFileAttached(UserError):
+    def __init__(self) -> None:
+        super().__init__(
+            "I need a data file to chart. Attach a "
+            f"{SUPPORTED_TYPES_TEXT} file to your message (the :heavy_plus_sign: or paperclip "
+            "button, or drag it into the message box), mention me in the same message and ask "
+            "your question, e.g. `@Chartroom total revenue by region`."
+        )
+
+
+class UnsupportedFileType(UserError):
+    def __init__(self, file_name: str, detected: str) -> None:
+        super().__init__(
+            f"I can't chart *{file_name}* ({detected}). I read {SUPPORTED_TYPES_TEXT} files; "
+            "export your data to one of those and attach it again."
+        )
+
+
+class FileTooLarge(UserError):
+    def __init__(self, file_name: str, size_bytes: int | None, limit_bytes: int) -> None:
+        size = f" ({_mb(size_bytes)})" if size_bytes is not None else ""
+        super().__init__(
+            f"*{file_name}*{size} is over my {_mb(limit_bytes)} limit. Filter or aggregate it "
+            "first, or split it into smaller files."
+        )
+
+
+class TooManyRows(UserError):
+    def __init__(self, file_name: str, limit: int) -> None:
+        super().__init__(
+            f"*{file_name}* has more than {limit:,} rows, my limit. Filter it or aggregate it "
+            "before sharing it with me."
+        )
+
+
+class TooManyColumns(UserError):
+    def __init__(self, file_name: str, columns: int, limit: int) -> None:
+        super().__init__(
+            f"*{file_name}* has {columns:,} columns; I read at most {limit:,}. Keep the columns "
+            "you want to chart and attach it again."
+        )
+
+
+class EmptyFile(UserError):
+    def __init__(self, file_name: str) -> None:
+        super().__init__(
+            f"*{file_name}* has no data rows I can chart. Check that it isn't empty and that the "
+            "first row holds the column names."
+        )
+
+
+class UnparseableFile(UserError):
+    def __init__(self, file_name: str, kind: str, reason: str) -> None:
+        super().__init__(
+            f"I couldn't read *{file_name}* as {kind}: {reason}. Check that the file opens in a "
+            "spreadsheet and attach it again."
+        )
+
+
+class FileNotReadable(UserError):
+    def __init__(self, file_name: str, reason: str) -> None:
+        super().__init__(
+            f"Slack wouldn't give me *{file_name}*: {reason}. If the file was shared in a "
+            "private channel, invite me to it (`/invite @Chartroom`) and try again."
+        )
+
+
+class NoMatchingColumn(UserError):
+    def __init__(self, wanted: Sequence[str], available: Sequence[str]) -> None:
+        shown = ", ".join(f"`{c}`" for c in available[:40])
+        more = f" and {len(available) - 40} more" if len(available) > 40 else ""
+        asked = ", ".join(f"“{w}”" for w in wanted) if wanted else "your question"
+        super().__init__(
+            f"I couldn't find a column matching {asked} in this file. "
+            f"Its columns are: {shown}{more}. Ask again using one of those names."
+        )
+        self.wanted = list(wanted)
+        self.available = list(available)
+
+
+class CodeFailed(ChartroomError):
+    """The chart code raised. `detail` is the (size-capped) traceback from inside the sandbox."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class CodeTimedOut(ChartroomError):
+    def __init__(self, limit_s: float) -> None:
+        super().__init__(f"chart code ran past its {limit_s:g} s limit")
+        self.limit_s = limit_s
+
+
+class SandboxUnavailable(ChartroomError):
+    """The executor could not start or talk to its child (bubblewrap missing, Docker down...)."""
+
+
+class RenderFailed(ChartroomError):
+    """Kaleido could not render the figure."""
+
+
+def _mb(n_bytes: int) -> str:
+    return f"{n_bytes / (1024 * 1024):,.1f} MB"

@@ -1,0 +1,63 @@
+"""Chartroom's configuration: one frozen object, read from the environment once, at the edge.
+
+Every setting is an environment variable of the same name in upper case (see `.env.example`).
+Nothing below the entry points reads `os.environ`; components get the values they need passed in.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    # Slack
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = Field(
+        default=None, description="xapp- token; when set, `python bot.py` runs in Socket Mode."
+    )
+    slack_api_url: str = "https://slack.com/api/"
+    http_host: str = "0.0.0.0"  # noqa: S104 - the HTTP mode server must be reachable by Slack.
+    http_port: int = 3000
+
+    # Redis / ARQ
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    queue_name: str = "chartroom:queue"
+    event_dedupe_ttl_s: int = 24 * 3600
+    job_timeout_s: int = 300
+    job_max_tries: int = 2
+    worker_max_jobs: int = 4
+
+    # Ingest limits
+    max_file_mb: int = 100
+    max_rows: int = 2_000_000
+    max_columns: int = 500
+    download_timeout_s: float = 60.0
+    workspace_dir: Path = Path("/tmp/chartroom")
+
+    # Sandbox
+    sandbox_backend: Literal["local"] = "local"
+    sandbox_timeout_s: float = 30.0
+    sandbox_cpu_s: int = 30
+    sandbox_memory_mb: int = 2048
+    sandbox_max_output_mb: int = 20
+
+    # Render
+    render_timeout_s: float = 60.0
+    chart_width_px: int = 1000
+    chart_height_px: int = 600
+    chart_scale: float = 2.0
+
+    # Logging
+    log_level: str = "INFO"
+    log_format: Literal["json", "console"] = "console"
+
+    @property
+    def max_file_bytes(self) -> int:
+        return self.max_file_mb * 1024 * 1024
