@@ -1,0 +1,116 @@
+"""Chartroom's one entry point.
+
+    python bot.py                       the Slack app (Socket Mode if SLACK_APP_TOKEN is set,
+                                        else HTTP on /slack/events, /health and /metrics)
+    python bot.py worker                an ARQ worker that answers the queued questions
+    python bot.py plot FILE "question" -o DIR [--json] [--dry-run]
+                                        the local pipeline: no Slack, no Redis, no key
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import sys
+from pathlib import Path
+
+from core.errors import ChartroomError, UserError
+from core.logs import configure_logging, get_logger
+from core.settings import Settings
+
+log = get_logger("chartroom")
+
+EXIT_USER_ERROR = 2
+EXIT_FAILURE = 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = Settings()
+    configure_logging(level=settings.log_level, fmt=settings.log_format)
+    if args.command == "worker":
+        return _run_worker(settings)
+    if args.command == "plot":
+        return _run_plot(settings, args)
+    return _run_app(settings)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bot.py", description="Chartroom: charts in Slack.")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("serve", help="run the Slack app (the default)")
+    sub.add_parser("worker", help="run an ARQ worker")
+    plot = sub.add_parser("plot", help="chart a local file with no Slack, Redis or key")
+    plot.add_argument("file", type=Path)
+    plot.add_argument("question", nargs="?", default="")
+    plot.add_argument("-o", "--out", type=Path, default=Path("out"), help="output folder")
+    plot.add_argument("--json", action="store_true", help="print the plan as JSON on stdout")
+    plot.add_argument("--dry-run", action="store_true", help="plan only; no sandbox, no render")
+    return parser
+
+
+def _run_plot(settings: Settings, args: argparse.Namespace) -> int:
+    from workers.local_plot import plan_text, plot_file
+
+    if not args.file.is_file():
+        print(f"error: no such file: {args.file}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    try:
+        outcome = asyncio.run(
+            plot_file(settings, args.file, args.question, args.out, dry_run=args.dry_run)
+        )
+    except UserError as exc:
+        print(f"error: {_plain(exc.user_message)}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except ChartroomError as exc:
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    if args.json:
+        print(json.dumps(outcome.plan.model_dump(mode="json"), indent=2))
+    else:
+        print(plan_text(outcome.plan))
+    if outcome.png_path is not None:
+        if outcome.sentence:
+            print(outcome.sentence, file=sys.stderr)
+        print(f"wrote {outcome.png_path} and {outcome.html_path}", file=sys.stderr)
+    return 0
+
+
+def _run_worker(settings: Settings) -> int:
+    from arq.worker import run_worker
+
+    from workers.settings import worker_options
+
+    if settings.slack_bot_token is None:
+        print("error: set SLACK_BOT_TOKEN (the xoxb- token of your Slack app)", file=sys.stderr)
+        return EXIT_USER_ERROR
+    run_worker(worker_options(settings))  # type: ignore[arg-type]
+    return 0
+
+
+def _run_app(settings: Settings) -> int:
+    from handlers.serve import serve
+
+    missing = [
+        name
+        for name, value in (
+            ("SLACK_BOT_TOKEN", settings.slack_bot_token),
+            ("SLACK_SIGNING_SECRET", settings.slack_signing_secret),
+        )
+        if value is None
+    ]
+    if missing:
+        print(f"error: set {' and '.join(missing)} (see .env.example)", file=sys.stderr)
+        return EXIT_USER_ERROR
+    asyncio.run(serve(settings))
+    return 0
+
+
+def _plain(mrkdwn: str) -> str:
+    return re.sub(r"[*`]|:[a-z_]+: ", "", mrkdwn)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+"""The HTTP face of the Slack app: `/slack/events` (signed requests), `/health`, `/metrics`."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
+from redis.asyncio import Redis
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.app.async_app import AsyncApp
+
+from core.logs import get_logger
+
+log = get_logger(__name__)
+
+SLACK_REQUESTS = Counter(
+    "chartroom_slack_requests_total", "Requests received on /slack/events", ["status"]
+)
+
+
+def build_web_app(bolt_app: AsyncApp, redis: Redis) -> web.Application:
+    async def slack_events(request: web.Request) -> web.Response:
+        # Bolt checks the signature and timestamp; an unsigned or stale request gets a 401.
+        response = await to_aiohttp_response(
+            await bolt_app.async_dispatch(await to_bolt_request(request))
+        )
+        SLACK_REQUESTS.labels(status=str(response.status)).inc()
+        return response
+
+    async def health(_: web.Request) -> web.Response:
+        try:
+            await redis.ping()
+        except Exception as exc:
+            log.warning("health: redis unreachable", error=type(exc).__name__)
+            return web.json_response({"ok": False, "redis": "unreachable"}, status=503)
+        return web.json_response({"ok": True, "redis": "ok"})
+
+    async def metrics(_: web.Request) -> web.Response:
+        return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    app = web.Application(client_max_size=1024 * 1024)
+    app.router.add_post("/slack/events", slack_events)
+    app.router.add_get("/health", health)
+    app.router.add_get("/metrics", metrics)
+    return app

@@ -1,0 +1,276 @@
+"""End to end on real parts: signed events → real Bolt app over HTTP → real ARQ worker on the real
+local Redis → real sandbox and Chromium → the fake Slack Web API, which records what users see.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from aiohttp import web
+from arq import create_pool
+from arq.connections import ArqRedis, RedisSettings
+from arq.worker import Worker
+
+from core.settings import Settings
+from core.slack import slack_client
+from handlers.app import build_app
+from handlers.dispatch import Dispatcher
+from handlers.http import build_web_app
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_events import event_envelope, mention_event, post_event, post_form
+from workers.settings import worker_options
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+SIGNING_SECRET = "test-signing-secret"
+CHANNEL = "C0001"
+SALES_CSV = (
+    b"date,region,product,revenue\n"
+    + b"".join(
+        f"2024-{m:02d}-{d:02d},{r},{p},{(m * 37 + d * 11 + len(r) * 5 + len(p)) % 500 + 50}\n".encode()
+        for m in range(1, 13)
+        for d in (3, 17)
+        for r in ("EU", "US", "APAC")
+        for p in ("Widget", "Gadget")
+    )
+)
+
+
+@dataclass
+class Stack:
+    slack: FakeSlack
+    events_url: str
+    redis: ArqRedis
+    settings: Settings
+
+    def share(self, name: str, content: bytes, **kwargs: Any) -> dict[str, Any]:
+        """A file as it appears attached to an event."""
+        return self.slack.file_object(self.slack.add_file(name, content, **kwargs))
+
+    async def mention(self, text: str, **kwargs: Any) -> tuple[str, str]:
+        """@mention the bot; returns (event id, thread ts)."""
+        event = mention_event(text, channel=CHANNEL, **kwargs)
+        envelope = event_envelope(event)
+        assert await post_event(self.events_url, envelope, SIGNING_SECRET) == 200
+        return envelope["event_id"], event.get("thread_ts") or event["ts"]
+
+    async def final_reply(self, thread_ts: str, timeout_s: float = 90) -> dict[str, Any]:
+        """The bot's reply in the thread once it has stopped saying it is working."""
+
+        def done() -> bool:
+            replies = self.slack.thread_messages(CHANNEL, thread_ts)
+            return bool(replies) and not _is_progress(replies[-1]["text"])
+
+        await self.slack.wait_for(done, timeout_s)
+        return self.slack.thread_messages(CHANNEL, thread_ts)[-1]
+
+
+def _is_progress(text: str) -> bool:
+    return any(word in text for word in ("Reading", "Planning", "Running the chart", "Drawing"))
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
+    slack = FakeSlack()
+    await slack.start()
+    settings = Settings(
+        slack_bot_token=slack.bot_token,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=slack.api_url,
+        queue_name=f"chartroom:test:{uuid.uuid4().hex}",
+        workspace_dir=tmp_path_factory.mktemp("workspace"),
+        max_file_mb=1,
+        sandbox_timeout_s=20,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    redis = await create_pool(RedisSettings.from_dsn(settings.redis_url))
+    dispatcher = Dispatcher(redis=redis, queue_name=settings.queue_name, dedupe_ttl_s=600)
+    bolt_app = build_app(
+        client=slack_client(settings), signing_secret=SIGNING_SECRET, dispatcher=dispatcher
+    )
+    runner = web.AppRunner(build_web_app(bolt_app, redis), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    options = worker_options(settings) | {"handle_signals": False, "poll_delay": 0.05}
+    worker = Worker(**options)
+    worker_task = asyncio.create_task(worker.async_run())
+    yield Stack(slack, f"http://127.0.0.1:{port}/slack/events", redis, settings)
+    await worker.close()
+    worker_task.cancel()
+    await runner.cleanup()
+    await redis.aclose()
+    await slack.stop()
+
+
+async def test_a_mention_with_a_csv_becomes_a_chart_in_the_thread(stack: Stack) -> None:
+    sales = stack.share("sales.csv", SALES_CSV)
+
+    _, thread = await stack.mention("total revenue by region", files=[sales])
+    final = await stack.final_reply(thread)
+
+    placeholder = stack.slack.calls_to("chat.postMessage")[0].args
+    assert placeholder["thread_ts"] == thread
+    assert "Reading sales.csv" in placeholder["text"]
+    shown = [*final["history"], final["text"]]
+    for stage_word in ("Planning", "Running the chart code", "Drawing"):
+        assert any(stage_word in text for text in shown), f"no progress text for {stage_word}"
+    png = next(u for u in stack.slack.uploads.values() if u.filename == "chart.png")
+    assert png.data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert 10_000 < len(png.data) < 5_000_000
+    assert png.channel == CHANNEL and png.thread_ts == thread
+    assert png.title and "revenue" in png.title.lower()
+    assert png.alt_txt and "region" in png.alt_txt
+    html = next(u for u in stack.slack.uploads.values() if u.filename == "chart.html")
+    assert b"plotly" in html.data.lower()
+    blocks = final["blocks"]
+    assert blocks[0]["type"] == "header"
+    sentence = blocks[1]["text"]["text"]
+    assert "revenue" in sentence and "region" in sentence
+    assert f"{SALES_CSV.count(b'\n') - 1:,} rows" in sentence
+
+
+async def test_unsigned_requests_are_rejected(stack: Stack) -> None:
+    envelope = event_envelope(mention_event("revenue by region", channel=CHANNEL))
+    assert await post_event(stack.events_url, envelope, None) == 401
+    assert await post_event(stack.events_url, envelope, "wrong-secret") == 401
+
+
+async def test_a_retried_delivery_makes_no_second_job(stack: Stack) -> None:
+    sales = stack.share("sales.csv", SALES_CSV)
+    event = mention_event("revenue by product", channel=CHANNEL, files=[sales])
+    envelope = event_envelope(event)
+
+    assert await post_event(stack.events_url, envelope, SIGNING_SECRET) == 200
+    assert await post_event(stack.events_url, envelope, SIGNING_SECRET, retry_num=1) == 200
+    await stack.final_reply(event["ts"])
+    await asyncio.sleep(0.5)
+
+    placeholders = [
+        c for c in stack.slack.calls_to("chat.postMessage") if c.args.get("thread_ts") == event["ts"]
+    ]
+    assert len(placeholders) == 1
+    uploads = [u for u in stack.slack.uploads.values() if u.thread_ts == event["ts"]]
+    assert len([u for u in uploads if u.filename == "chart.png"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "extra", "expected"),
+    [
+        ("notes.pdf", b"%PDF-1.7\n%binary", {}, "I can't chart *notes.pdf*"),
+        ("big.csv", b"a,b\n" + b"1,2\n" * 300_000, {}, "over my 1.0 MB limit"),
+        ("empty.csv", b"", {}, "no data rows"),
+        ("junk.csv", b"\x00\x01\x02\xff\xfe" * 400, {}, "junk.csv"),
+        ("sales.csv", SALES_CSV, {"serve_login_page": True}, "Slack wouldn't give me"),
+    ],
+    ids=["unsupported-type", "over-size-limit", "empty", "binary-named-csv", "login-page"],
+)
+async def test_file_problems_get_a_clear_reply(
+    stack: Stack, name: str, content: bytes, extra: dict[str, Any], expected: str
+) -> None:
+    shared = stack.share(name, content, **extra)
+    _, thread = await stack.mention("revenue by region", files=[shared])
+    final = await stack.final_reply(thread)
+    assert expected in final["text"]
+    assert "Traceback" not in final["text"]
+
+
+async def test_a_mention_without_a_file_says_how_to_attach_one(stack: Stack) -> None:
+    _, thread = await stack.mention("revenue by region")
+    final = await stack.final_reply(thread)
+    assert "Attach a" in final["text"]
+
+
+async def test_a_mention_inside_a_thread_uses_the_file_shared_there(stack: Stack) -> None:
+    file_id = stack.slack.add_file("sales.csv", SALES_CSV)
+    root_ts = "1699999999.000100"
+    stack.slack.add_user_message(CHANNEL, root_ts, file_ids=[file_id])
+    _, thread = await stack.mention("revenue by product", thread_ts=root_ts)
+    final = await stack.final_reply(thread)
+    assert final["blocks"][0]["type"] == "header"
+
+
+async def test_a_question_naming_no_column_lists_the_columns(stack: Stack) -> None:
+    sales = stack.share("sales.csv", SALES_CSV)
+    _, thread = await stack.mention("profit margin by warehouse", files=[sales])
+    final = await stack.final_reply(thread)
+    assert "couldn't find a column" in final["text"]
+    for column in ("date", "region", "product", "revenue"):
+        assert f"`{column}`" in final["text"]
+
+
+async def test_the_worker_keeps_serving_after_a_bad_file(stack: Stack) -> None:
+    junk = stack.share("junk.csv", b"\x00" * 5000)
+    good = stack.share("sales.csv", SALES_CSV)
+    _, bad_thread = await stack.mention("revenue", files=[junk])
+    _, good_thread = await stack.mention("revenue by region", files=[good])
+    assert "junk.csv" in (await stack.final_reply(bad_thread))["text"]
+    assert (await stack.final_reply(good_thread))["blocks"][0]["type"] == "header"
+
+
+async def test_plot_command_charts_the_last_file_shared_in_the_channel(stack: Stack) -> None:
+    stack.slack.add_file("sales.csv", SALES_CSV)
+    status = await post_form(
+        stack.events_url,
+        {
+            "command": "/plot",
+            "text": "revenue by region",
+            "team_id": "T0001",
+            "channel_id": CHANNEL,
+            "user_id": "U0001",
+            "trigger_id": uuid.uuid4().hex,
+            "response_url": f"{stack.slack.url}/respond",
+        },
+        SIGNING_SECRET,
+    )
+    assert status == 200
+    await stack.slack.wait_for(
+        lambda: any("asked for a chart" in m["text"] for m in stack.slack.messages.values())
+    )
+    root = next(
+        ts for (_, ts), m in stack.slack.messages.items() if "asked for a chart" in m["text"]
+    )
+    final = await stack.final_reply(root)
+    assert final["blocks"][0]["type"] == "header"
+
+
+async def test_show_code_button_posts_the_code_to_the_person(stack: Stack, tmp_path: Path) -> None:
+    sales = stack.share("sales.csv", SALES_CSV)
+    event_id, thread = await stack.mention("average revenue by product", files=[sales])
+    final = await stack.final_reply(thread)
+    button = final["blocks"][-1]["elements"][0]
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T0001"},
+        "user": {"id": "U0002"},
+        "channel": {"id": CHANNEL},
+        "container": {"type": "message", "message_ts": final["ts"], "channel_id": CHANNEL},
+        "trigger_id": "123.456",
+        "actions": [
+            {
+                "type": "button",
+                "action_id": button["action_id"],
+                "value": button["value"],
+                "block_id": "b",
+                "action_ts": "1.2",
+            }
+        ],
+        "response_url": f"{stack.slack.url}/respond",
+    }
+    status = await post_form(stack.events_url, {"payload": json.dumps(payload)}, SIGNING_SECRET)
+    assert status == 200
+    await stack.slack.wait_for(lambda: bool(stack.slack.calls_to("chat.postEphemeral")))
+    ephemeral = stack.slack.calls_to("chat.postEphemeral")[-1].args
+    assert ephemeral["user"] == "U0002"
+    code = ephemeral["blocks"][0]["text"]["text"]
+    assert "fig" in code and "'revenue'" in code
+    assert button["value"] == event_id
