@@ -1,10 +1,10 @@
 """Chartroom's one entry point.
 
-    python bot.py                       the Slack app (Socket Mode if SLACK_APP_TOKEN is set,
-                                        else HTTP on /slack/events, /health and /metrics)
-    python bot.py worker                an ARQ worker that answers the queued questions
-    python bot.py plot FILE "question" -o DIR [--json] [--dry-run]
-                                        the local pipeline: no Slack, no Redis, no key
+python bot.py                       the Slack app (Socket Mode if SLACK_APP_TOKEN is set,
+                                    else HTTP on /slack/events, /health and /metrics)
+python bot.py worker                an ARQ worker that answers the queued questions
+python bot.py plot FILE "question" -o DIR [--json] [--dry-run]
+                                    the local pipeline: no Slack, no Redis, no key
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def _run_worker(settings: Settings) -> int:
     if settings.slack_bot_token is None:
         print("error: set SLACK_BOT_TOKEN (the xoxb- token of your Slack app)", file=sys.stderr)
         return EXIT_USER_ERROR
-    run_worker(worker_options(settings))  # type: ignore[arg-type]
+    run_worker(worker_options(settings))
     return 0
 
 

@@ -6,6 +6,7 @@ Nothing below the entry points reads `os.environ`; components get the values the
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Literal
 
@@ -39,7 +40,7 @@ class Settings(BaseSettings):
     max_rows: int = 2_000_000
     max_columns: int = 500
     download_timeout_s: float = 60.0
-    workspace_dir: Path = Path("/tmp/chartroom")
+    workspace_dir: Path = Path(tempfile.gettempdir()) / "chartroom"
 
     # Sandbox
     sandbox_backend: Literal["local"] = "local"

@@ -63,6 +63,8 @@ class Dispatcher:
 
 
 async def _tell(client: AsyncWebClient, request: PlotRequest, text: str) -> None:
+    if request.placeholder_ts is None:
+        return
     try:
         await client.chat_update(channel=request.channel_id, ts=request.placeholder_ts, text=text)
     except SlackApiError:

@@ -39,7 +39,7 @@ async def serve(settings: Settings) -> None:
         if settings.slack_app_token is not None:
             handler = AsyncSocketModeHandler(bolt_app, settings.slack_app_token.get_secret_value())
             log.info("socket mode connecting")
-            await handler.start_async()
+            await handler.start_async()  # type: ignore[no-untyped-call]
         else:
             await asyncio.Event().wait()
     finally:

@@ -36,7 +36,7 @@ async def upload_chart(client: AsyncWebClient, request: PlotRequest, result: Cha
                 "alt_txt": alt_text(result),
             },
             {
-                "content": figure_html(result.figure).encode("utf-8"),
+                "content": figure_html(result.figure, title=title).encode("utf-8"),
                 "filename": "chart.html",
                 "title": f"{title} (interactive: download and open in a browser)",
             },

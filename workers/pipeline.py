@@ -1,6 +1,6 @@
 """The chart pipeline shared by the Slack worker and `python bot.py plot`.
 
-    local file ─▶ ingest (parse, normalize, Parquet, profile) ─▶ plan ─▶ compile ─▶ sandbox ─▶ render
+    local file ─▶ ingest (parse, normalize, Parquet, profile) ─▶ plan ─▶ code ─▶ sandbox ─▶ render
 
 It knows nothing about Slack: the caller fetches the file first and passes a `progress` callback
 that is awaited as each stage starts.
@@ -23,6 +23,7 @@ from planner.plan import Plan
 from planner.rules import plan_from_rules
 from render.renderer import Renderer
 from sandbox.executor import Executor, SummaryValue
+
 
 @dataclass(frozen=True)
 class RenderOptions:

@@ -32,15 +32,12 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 SIGNING_SECRET = "test-signing-secret"
 CHANNEL = "C0001"
-SALES_CSV = (
-    b"date,region,product,revenue\n"
-    + b"".join(
-        f"2024-{m:02d}-{d:02d},{r},{p},{(m * 37 + d * 11 + len(r) * 5 + len(p)) % 500 + 50}\n".encode()
-        for m in range(1, 13)
-        for d in (3, 17)
-        for r in ("EU", "US", "APAC")
-        for p in ("Widget", "Gadget")
-    )
+SALES_CSV = b"date,region,product,revenue\n" + b"".join(
+    f"2024-{m:02d}-{d:02d},{r},{p},{(m * 37 + d * 11 + len(r) * 5 + len(p)) % 500 + 50}\n".encode()
+    for m in range(1, 13)
+    for d in (3, 17)
+    for r in ("EU", "US", "APAC")
+    for p in ("Widget", "Gadget")
 )
 
 
@@ -89,7 +86,7 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack
         workspace_dir=tmp_path_factory.mktemp("workspace"),
         max_file_mb=1,
         sandbox_timeout_s=20,
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
     )
     redis = await create_pool(RedisSettings.from_dsn(settings.redis_url))
     dispatcher = Dispatcher(redis=redis, queue_name=settings.queue_name, dedupe_ttl_s=600)
@@ -136,7 +133,8 @@ async def test_a_mention_with_a_csv_becomes_a_chart_in_the_thread(stack: Stack) 
     assert blocks[0]["type"] == "header"
     sentence = blocks[1]["text"]["text"]
     assert "revenue" in sentence and "region" in sentence
-    assert f"{SALES_CSV.count(b'\n') - 1:,} rows" in sentence
+    rows = SALES_CSV.count(b"\n") - 1
+    assert f"{rows:,} of {rows:,} rows" in sentence
 
 
 async def test_unsigned_requests_are_rejected(stack: Stack) -> None:
@@ -156,7 +154,9 @@ async def test_a_retried_delivery_makes_no_second_job(stack: Stack) -> None:
     await asyncio.sleep(0.5)
 
     placeholders = [
-        c for c in stack.slack.calls_to("chat.postMessage") if c.args.get("thread_ts") == event["ts"]
+        c
+        for c in stack.slack.calls_to("chat.postMessage")
+        if c.args.get("thread_ts") == event["ts"]
     ]
     assert len(placeholders) == 1
     uploads = [u for u in stack.slack.uploads.values() if u.thread_ts == event["ts"]]

@@ -9,6 +9,7 @@ files.getUploadURLExternal, the upload URL and files.completeUploadExternal.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 from collections.abc import Callable, Sequence
@@ -160,10 +161,8 @@ class FakeSlack:
             if remaining <= 0:
                 raise TimeoutError(f"fake Slack: condition not met in {timeout_s} s")
             self._changed.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), timeout=min(remaining, 0.5))
-            except TimeoutError:
-                pass
 
     # ---- wire format ---------------------------------------------------------------------------
 
@@ -230,9 +229,7 @@ class FakeSlack:
 
     def _m_conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
         channel, ts = str(args.get("channel")), str(args.get("ts"))
-        found = [
-            m for m in self.user_messages if m["channel"] == channel and m["thread_ts"] == ts
-        ]
+        found = [m for m in self.user_messages if m["channel"] == channel and m["thread_ts"] == ts]
         return {"ok": True, "messages": found, "has_more": False}
 
     def _m_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:

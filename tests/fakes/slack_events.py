@@ -12,9 +12,12 @@ import aiohttp
 from slack_sdk.signature import SignatureVerifier
 
 
-def signed_headers(body: str, signing_secret: str, *, timestamp: int | None = None) -> dict[str, str]:
+def signed_headers(
+    body: str, signing_secret: str, *, timestamp: int | None = None
+) -> dict[str, str]:
     ts = str(timestamp if timestamp is not None else int(time.time()))
     signature = SignatureVerifier(signing_secret).generate_signature(timestamp=ts, body=body)
+    assert signature is not None
     return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature}
 
 
@@ -69,9 +72,10 @@ async def post_event(
         headers |= signed_headers(body, signing_secret)
     if retry_num is not None:
         headers |= {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
-    async with aiohttp.ClientSession() as session, session.post(
-        url, data=body, headers=headers
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=body, headers=headers) as response,
+    ):
         return response.status
 
 
@@ -80,7 +84,8 @@ async def post_form(url: str, fields: dict[str, str], signing_secret: str) -> in
     body = urlencode(fields)
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     headers |= signed_headers(body, signing_secret)
-    async with aiohttp.ClientSession() as session, session.post(
-        url, data=body, headers=headers
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=body, headers=headers) as response,
+    ):
         return response.status

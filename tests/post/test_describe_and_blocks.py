@@ -1,0 +1,69 @@
+"""What the result message says: built from the plan and numbers computed from the file."""
+
+from __future__ import annotations
+
+from planner.plan import ChartSpec, Filter, Plan
+from post.blocks import CODE_MAX, code_blocks, result_blocks
+from post.describe import describe
+
+
+def _bar(**kwargs: object) -> ChartSpec:
+    fields: dict[str, object] = {
+        "chart_type": "bar",
+        "x": "region",
+        "y": "revenue",
+        "aggregate": "sum",
+        "title": "Total revenue by region",
+    }
+    return ChartSpec.model_validate(fields | kwargs)
+
+
+def test_the_sentence_names_measure_category_rows_and_filters() -> None:
+    spec = _bar(filters=[Filter(column="order_date", op="year", value=2024)])
+    summary = {"rows_total": 1250, "rows_used": 1204, "groups": 4, "other_groups": 0}
+    sentence = describe(spec, summary)
+    assert sentence.startswith("Total *revenue* by *region*")
+    assert "from 1,204 of 1,250 rows" in sentence
+    assert "where order_date in year 2024" in sentence
+
+
+def test_the_sentence_says_how_many_categories_went_to_other() -> None:
+    spec = _bar(limit=20, other_bucket=True)
+    sentence = describe(spec, {"groups": 21, "other_groups": 15, "rows_used": 9, "rows_total": 9})
+    assert "(top 20; 15 more grouped as “Other”)" in sentence
+
+
+def test_the_largest_value_is_quoted_from_the_summary() -> None:
+    sentence = describe(_bar(), {"top_label": "EU", "top_value": 12345.0})
+    assert "Largest: *EU* at 12,345." in sentence
+
+
+def test_count_line_and_histogram_read_naturally() -> None:
+    count = ChartSpec(chart_type="bar", x="region", aggregate="count", title="t")
+    assert describe(count, {}).startswith("Number of rows by *region*")
+    line = ChartSpec(
+        chart_type="line", x="day", y="sales", aggregate="mean", time_grain="M", title="t"
+    )
+    assert describe(line, {}).startswith("Average *sales* over *day* per month")
+    histogram = ChartSpec(chart_type="histogram", x="price", title="t")
+    assert describe(histogram, {}).startswith("Distribution of *price*")
+
+
+def test_result_blocks_respect_slack_limits_and_carry_the_request_id() -> None:
+    plan = Plan(charts=[_bar(title="T" * 400)], assumptions=["Summed revenue" * 300])
+    blocks = result_blocks(
+        plan=plan, summary={}, file_name="sales.csv", request_id="Ev1", elapsed_s=1.23
+    )
+    assert blocks[0]["type"] == "header"
+    assert len(blocks[0]["text"]["text"]) <= 150
+    assert all(
+        len(e["text"]) <= 2000 for b in blocks if b["type"] == "context" for e in b["elements"]
+    )
+    assert blocks[-1]["elements"][0]["value"] == "Ev1"
+
+
+def test_code_is_shown_in_a_code_block_that_cannot_be_closed_early() -> None:
+    text = code_blocks("x = '```'\n" + "y = 1\n" * 2000)[0]["text"]["text"]
+    assert text.startswith("```") and text.endswith("```")
+    assert text.count("```") == 2
+    assert len(text) <= CODE_MAX + 30
