@@ -61,6 +61,9 @@ def configure_logging(*, level: str = "INFO", fmt: str = "console") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # Kaleido and its browser driver narrate every render at INFO.
+    for chatty in ("kaleido", "choreographer", "logistro"):
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))
 
 
 class _MaskFilter(logging.Filter):

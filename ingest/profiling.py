@@ -83,7 +83,7 @@ def _profile_column(name: str, series: pd.Series, rows: int) -> ColumnProfile:
         non_null=len(non_null),
         distinct=int(non_null.nunique()),
         top_values=top,
-        **stats,  # type: ignore[arg-type]
+        **stats,
     )
 
 

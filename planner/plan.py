@@ -51,7 +51,7 @@ class Filter(_Frozen):
             "in": "is one of",
             "not_in": "is not one of",
             "between": "is between",
-            "year": "in year",
+            "year": "in",
         }
         value = self.value
         shown = (

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from planner.plan import TIME_GRAIN_WORDS, ChartSpec
 from sandbox.executor import SummaryValue
+
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T00:00:00")
 
 _AGGREGATE_WORDS = {
     "sum": "Total",
@@ -63,8 +66,17 @@ def describe(spec: ChartSpec, summary: Mapping[str, SummaryValue]) -> str:
     sentence = "".join(parts) + "."
     top_label, top_value = summary.get("top_label"), summary.get("top_value")
     if top_label is not None and isinstance(top_value, int | float):
-        sentence += f" Largest: *{top_label}* at {_number(float(top_value))}."
+        label = _time_label(str(top_label), spec.time_grain)
+        sentence += f" Largest: *{label}* at {_number(float(top_value))}."
     return sentence
+
+
+def _time_label(label: str, grain: str | None) -> str:
+    """'2024-04-01T00:00:00' → '2024-04' for monthly data, '2024' for yearly, '2024-04-01' else."""
+    if not _ISO_TIME.match(label):
+        return label
+    date = label[:10]
+    return {"M": date[:7], "Q": date[:7], "Y": date[:4]}.get(grain or "", date)
 
 
 def _int(value: SummaryValue) -> int | None:

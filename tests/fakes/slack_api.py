@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -114,7 +115,7 @@ class FakeSlack:
     def file_object(self, file_id: str) -> dict[str, Any]:
         """The file object as Slack puts it in events and files.info answers."""
         f = self.files[file_id]
-        private = f"{self.url}/files-pri/{self.team_id}-{f.id}/{f.name}"
+        private = f"{self.url}/files-pri/{self.team_id}-{f.id}/{quote(f.name, safe='')}"
         return {
             "id": f.id,
             "name": f.name,

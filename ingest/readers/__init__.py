@@ -1,0 +1,1 @@
+"""One reader per file kind; each returns a `LoadedTable` within the limits or raises UserError."""

@@ -1,0 +1,87 @@
+"""Choices the planner makes from the profile alone: the best measure, category and time grain.
+
+Used when a question leaves something out ("plot this", "revenue over time"), so each choice is
+explained in the plan's assumptions.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from ingest.profile import ColumnProfile, DataProfile
+from planner.plan import TimeGrain
+
+MAX_POINTS = 1000  # a line with more points than this is resampled
+# Resampled series aim for at most this many periods: ten years of days become 120 months.
+READABLE_POINTS = 400
+_GRAIN_DAYS: tuple[tuple[TimeGrain, float], ...] = (
+    ("D", 1),
+    ("W", 7),
+    ("M", 30.44),
+    ("Q", 91.31),
+    ("Y", 365.25),
+)
+
+
+def best_measure(
+    profile: DataProfile, exclude: set[str] | frozenset[str] = frozenset()
+) -> str | None:
+    """The most informative number column: not an id, not constant, widest relative spread."""
+    scored: list[tuple[float, int, str]] = []
+    for pos, col in enumerate(profile.columns):
+        if col.role != "number" or col.name in exclude or col.distinct < 2:
+            continue
+        scored.append((_spread(col), -pos, col.name))
+    return max(scored)[2] if scored else None
+
+
+def _spread(col: ColumnProfile) -> float:
+    """Coefficient of variation, damped so a column of years does not beat a column of sales."""
+    if col.std is None or col.mean is None:
+        return 0.0
+    cv = col.std / abs(col.mean) if col.mean else col.std
+    looks_like_year = (
+        col.min is not None and col.max is not None and 1800 <= col.min <= col.max <= 2200
+    )
+    return math.log1p(cv) * (0.1 if looks_like_year else 1.0) * min(1.0, col.distinct / 10)
+
+
+def best_category(
+    profile: DataProfile, exclude: set[str] | frozenset[str] = frozenset()
+) -> str | None:
+    """The category that makes the most readable bars: 2-30 distinct values, few missing."""
+    scored: list[tuple[float, int, str]] = []
+    for pos, col in enumerate(profile.columns):
+        if col.role not in ("category", "boolean") or col.name in exclude or col.distinct < 2:
+            continue
+        fill = col.non_null / profile.rows if profile.rows else 0.0
+        fits = 1.0 if 2 <= col.distinct <= 30 else 0.3
+        scored.append((fits * fill - 0.001 * col.distinct, -pos, col.name))
+    return max(scored)[2] if scored else None
+
+
+def time_column(profile: DataProfile) -> str | None:
+    """The time column with the most distinct timestamps (usually the event date)."""
+    times = [c for c in profile.columns if c.role == "time" and c.distinct > 1]
+    return max(times, key=lambda c: c.distinct).name if times else None
+
+
+def span_days(col: ColumnProfile) -> float | None:
+    if not col.start or not col.end:
+        return None
+    start, end = datetime.fromisoformat(col.start), datetime.fromisoformat(col.end)
+    return (end - start).total_seconds() / 86400
+
+
+def grain_for(col: ColumnProfile) -> TimeGrain | None:
+    """A frequency when the raw series would have over `MAX_POINTS` points, else None."""
+    if col.distinct <= MAX_POINTS:
+        return None
+    days = span_days(col)
+    if days is None:
+        return None
+    for grain, length in _GRAIN_DAYS:
+        if days / length <= READABLE_POINTS:
+            return grain
+    return "Y"
