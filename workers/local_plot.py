@@ -47,7 +47,9 @@ async def plot_file(
         out_dir.mkdir(parents=True, exist_ok=True)
         png_path, html_path = out_dir / "chart.png", out_dir / "chart.html"
         png_path.write_bytes(result.png)
-        html_path.write_text(figure_html(result.figure, title=result.plan.primary.title), encoding="utf-8")
+        html_path.write_text(
+            figure_html(result.figure, title=result.plan.primary.title), encoding="utf-8"
+        )
         sentence = describe(result.plan.primary, result.summary).replace("*", "")
         return PlotOutcome(result.plan, png_path, html_path, sentence)
     finally:

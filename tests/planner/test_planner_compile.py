@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -110,7 +110,7 @@ def test_monthly_line_matches_resampled_sums(
     assert len(trace.x) == len(expected) == out["summary"]["groups"]
     assert list(trace.y) == pytest.approx(list(expected))
     assert out["summary"]["top_value"] == pytest.approx(float(expected.max()))
-    assert out["summary"]["top_label"] == expected.idxmax().isoformat()
+    assert out["summary"]["top_label"] == cast(pd.Timestamp, expected.idxmax()).isoformat()
 
 
 def test_year_filter_on_dates(
@@ -148,7 +148,7 @@ def test_grouped_and_stacked_bars(
             for trace in out["fig"].data
             for x, y in zip(trace.x, trace.y, strict=True)
         }
-        assert drawn == {(r, p): float(v) for (r, p), v in sums.items()}
+        assert drawn == {cast(tuple[str, str], key): float(v) for key, v in sums.items()}
     assert grouped["fig"].layout.barmode == "group"
     assert stacked["fig"].layout.barmode == "stack"
     per_region = df.groupby("region")["revenue"].sum()

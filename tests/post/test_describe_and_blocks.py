@@ -24,7 +24,7 @@ def test_the_sentence_names_measure_category_rows_and_filters() -> None:
     sentence = describe(spec, summary)
     assert sentence.startswith("Total *revenue* by *region*")
     assert "from 1,204 of 1,250 rows" in sentence
-    assert "where order_date in year 2024" in sentence
+    assert "where order_date in 2024" in sentence
 
 
 def test_the_sentence_says_how_many_categories_went_to_other() -> None:
@@ -67,3 +67,11 @@ def test_code_is_shown_in_a_code_block_that_cannot_be_closed_early() -> None:
     assert text.startswith("```") and text.endswith("```")
     assert text.count("```") == 2
     assert len(text) <= CODE_MAX + 30
+
+
+def test_time_labels_are_shown_at_the_grain_of_the_chart() -> None:
+    monthly = ChartSpec(
+        chart_type="line", x="day", y="sales", aggregate="sum", time_grain="M", title="t"
+    )
+    sentence = describe(monthly, {"top_label": "2024-04-01T00:00:00", "top_value": 5.0})
+    assert "Largest: *2024-04* at 5." in sentence

@@ -1,0 +1,193 @@
+"""Time each stage of the local pipeline, and report medians and peak memory.
+
+    .venv/bin/python bench/pipeline.py [--repeats 5] [--big-rows 1000000] [--skip-big]
+
+Stages: load (parse the file), normalize (+ write Parquet), profile, plan (+ compile), sandbox
+(one run of the chart code in the local executor), render (PNG through Kaleido: the first call of
+a fresh renderer is "cold", later ones "warm"), html. Files: examples/sales.csv and a generated
+CSV of `--big-rows` rows. Everything is measured in one run so ratios are comparable; the machine
+is shared and noisy, so read medians, not single runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from core.settings import Settings  # noqa: E402
+from ingest.limits import IngestLimits  # noqa: E402
+from ingest.load import load_file  # noqa: E402
+from ingest.normalize import normalize_frame  # noqa: E402
+from ingest.profiling import build_profile  # noqa: E402
+from planner.compile import compile_chart  # noqa: E402
+from planner.rules import plan_from_rules  # noqa: E402
+from render.html import figure_html  # noqa: E402
+from render.kaleido_renderer import KaleidoRenderer  # noqa: E402
+from sandbox.factory import make_executor  # noqa: E402
+
+QUESTION = "monthly revenue by region"
+
+
+def make_big_csv(path: Path, rows: int) -> None:
+    rng = np.random.default_rng(42)
+    start = np.datetime64("2020-01-01T00:00")
+    frame = pd.DataFrame(
+        {
+            "order_time": start + rng.integers(0, 4 * 365 * 24 * 60, rows).astype("timedelta64[m]"),
+            "region": rng.choice(["EU", "North America", "APAC", "LATAM", "Africa"], rows),
+            "product": rng.choice([f"SKU-{i:03d}" for i in range(60)], rows),
+            "units": rng.integers(1, 50, rows),
+            "revenue": np.round(rng.gamma(2.0, 60.0, rows), 2),
+        }
+    )
+    frame.to_csv(path, index=False)
+
+
+class Stopwatch:
+    def __init__(self) -> None:
+        self._last = time.perf_counter()
+
+    def lap(self) -> float:
+        """Milliseconds since the previous lap (or since the stopwatch was made)."""
+        now = time.perf_counter()
+        elapsed, self._last = (now - self._last) * 1000, now
+        return elapsed
+
+
+async def bench_file(
+    path: Path, repeats: int, settings: Settings, renderer: KaleidoRenderer
+) -> dict[str, list[float]]:
+    limits = IngestLimits.from_settings(settings)
+    executor = make_executor(settings)
+    times: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for _ in range(repeats):
+            clock = Stopwatch()
+            loaded = load_file(path, path.name, limits)
+            t_load = clock.lap()
+            norm = normalize_frame(loaded.df, decimal=loaded.decimal)
+            parquet = Path(scratch) / "data.parquet"
+            norm.df.to_parquet(parquet, index=False)
+            t_norm = clock.lap()
+            profile = build_profile(norm.df, file_name=path.name, file_kind=loaded.kind)
+            t_profile = clock.lap()
+            code = compile_chart(plan_from_rules(QUESTION, profile).primary, profile)
+            t_plan = clock.lap()
+            run = await executor.run(code, parquet)
+            t_sandbox = clock.lap()
+            await renderer.png(run.figure, width=1000, height=600, scale=2.0)
+            t_render = clock.lap()
+            figure_html(run.figure)
+            t_html = clock.lap()
+            for name, value in (
+                ("load", t_load),
+                ("normalize+parquet", t_norm),
+                ("profile", t_profile),
+                ("plan+compile", t_plan),
+                ("sandbox", t_sandbox),
+                ("render (warm)", t_render),
+                ("html", t_html),
+            ):
+                times.setdefault(name, []).append(value)
+    await executor.aclose()
+    return times
+
+
+def ingest_peak_mb(path: Path, settings: Settings) -> float:
+    """Peak Python-tracked allocation (numpy/pandas buffers included) of load → profile."""
+    limits = IngestLimits.from_settings(settings)
+    tracemalloc.start()
+    loaded = load_file(path, path.name, limits)
+    norm = normalize_frame(loaded.df, decimal=loaded.decimal)
+    build_profile(norm.df, file_name=path.name, file_kind=loaded.kind)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 1e6
+
+
+async def cold_vs_warm_render(settings: Settings, repeats: int) -> tuple[list[float], list[float]]:
+    """Cold: start a new Chromium and render once. Warm: render again on the same one."""
+    figure = {
+        "data": [{"type": "bar", "x": ["a", "b", "c"], "y": [3, 1, 2]}],
+        "layout": {"title": {"text": "bench"}},
+    }
+    cold, warm = [], []
+    for _ in range(repeats):
+        renderer = KaleidoRenderer(timeout_s=settings.render_timeout_s)
+        started = time.perf_counter()
+        await renderer.start()
+        await renderer.png(figure, width=1000, height=600, scale=2.0)
+        cold.append((time.perf_counter() - started) * 1000)
+        for _ in range(3):
+            clock = Stopwatch()
+            await renderer.png(figure, width=1000, height=600, scale=2.0)
+            warm.append(clock.lap())
+        await renderer.aclose()
+    return cold, warm
+
+
+def report(title: str, times: dict[str, list[float]]) -> None:
+    print(f"\n{title}")
+    print(f"  {'stage':<20} {'median ms':>10} {'min ms':>9} {'max ms':>9}  runs")
+    total = 0.0
+    for name, values in times.items():
+        median = statistics.median(values)
+        total += median
+        low, high = min(values), max(values)
+        print(f"  {name:<20} {median:>10.1f} {low:>9.1f} {high:>9.1f}  {len(values)}")
+    print(f"  {'sum of medians':<20} {total:>10.1f}")
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--big-rows", type=int, default=1_000_000)
+    parser.add_argument("--skip-big", action="store_true")
+    args = parser.parse_args()
+    settings = Settings(_env_file=None, sandbox_timeout_s=120, sandbox_cpu_s=120)
+
+    cold, warm = await cold_vs_warm_render(settings, repeats=max(3, args.repeats // 2))
+    print("render, tiny bar chart (1000x600 @2x)")
+    print(f"  cold (start Chromium + first PNG) median {statistics.median(cold):8.1f} ms")
+    print(f"  warm (same Chromium)              median {statistics.median(warm):8.1f} ms")
+    ratio = statistics.median(cold) / statistics.median(warm)
+    print(f"  cold / warm ratio                 {ratio:8.1f}x")
+
+    renderer = KaleidoRenderer(timeout_s=settings.render_timeout_s)
+    await renderer.start()
+    sample = ROOT / "examples" / "sales.csv"
+    report(
+        f"examples/sales.csv ({sample.stat().st_size / 1e6:.2f} MB), question {QUESTION!r}",
+        await bench_file(sample, args.repeats, settings, renderer),
+    )
+    print(f"  ingest peak (tracemalloc)  {ingest_peak_mb(sample, settings):.1f} MB")
+    if not args.skip_big:
+        with tempfile.TemporaryDirectory() as scratch:
+            big = Path(scratch) / "big.csv"
+            make_big_csv(big, args.big_rows)
+            report(
+                f"generated {args.big_rows:,}-row CSV ({big.stat().st_size / 1e6:.1f} MB)",
+                await bench_file(big, max(2, args.repeats // 2), settings, renderer),
+            )
+            print(f"  ingest peak (tracemalloc)  {ingest_peak_mb(big, settings):.1f} MB")
+    await renderer.aclose()
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"\npeak RSS: this process {own:.0f} MB; largest child process {children:.0f} MB")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,262 @@
+"""The in-sandbox runner: load the Parquet as `df`, run the chart code, hand back the figure.
+
+This file runs *inside* the sandbox as a standalone script (stdlib, pandas, numpy and plotly
+only; it must never import Chartroom's own packages, which are not mounted there):
+
+    python -I -B runner.py --result-fd N --data /sandbox/data.parquet \
+        --max-figure-bytes B --max-stdout-bytes S --cpu-s C --memory-mb M < code.py
+
+The chart code comes on stdin. Exactly one JSON object is written to the result channel, a pipe
+whose write end the host passed as fd N:
+
+    {"ok": true, "figure": {...}, "summary": {...}, "stdout": "...", "elapsed_ms": 12.3}
+    {"ok": false, "error_type": "...", "message": "...", "traceback": "..."}
+
+Why a pipe and not stdout: chart code may print anything, including something that looks like a
+result. The runner moves the pipe to a new descriptor, closes the one the host named and marks it
+close-on-exec before the code runs, so a `print()` (or a child process) can't reach it. Code that
+deliberately digs the descriptor out of its own process can still write to it; that can only
+spoil its own job's answer, and the host treats any extra bytes as a corrupted result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import builtins
+import io
+import json
+import linecache
+import math
+import os
+import resource
+import sys
+import time
+import traceback
+from typing import Any
+
+CHART_FILENAME = "<chart code>"
+MAX_TRACEBACK_CHARS = 8_000
+MAX_MESSAGE_CHARS = 2_000
+MAX_SUMMARY_ITEMS = 50
+MAX_SUMMARY_STR_CHARS = 1_000
+
+
+_OUT_OF_MEMORY = json.dumps(
+    {
+        "ok": False,
+        "error_type": "MemoryError",
+        "message": "MemoryError: the chart code ran out of memory",
+        "traceback": "MemoryError: the chart code ran out of memory (sandbox memory limit)",
+    }
+)
+
+
+class ChartError(Exception):
+    """The chart code ran but broke the contract (no `fig`, bad `summary`, figure too large)."""
+
+
+class CappedWriter(io.TextIOBase):
+    """A text stream that keeps the first `limit` bytes written to it and counts the rest."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._parts: list[str] = []
+        self._size = 0
+        self.dropped = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, s: str) -> int:
+        room = self._limit - self._size
+        encoded = s.encode("utf-8", "replace")
+        if room > 0:
+            kept = encoded[:room]
+            self._parts.append(kept.decode("utf-8", "ignore"))
+            self._size += len(kept)
+        self.dropped += max(0, len(encoded) - max(room, 0))
+        return len(s)
+
+    def getvalue(self) -> str:
+        text = "".join(self._parts)
+        if self.dropped:
+            text += f"\n[... {self.dropped} more bytes of output dropped]"
+        return text
+
+
+def _apply_limits(cpu_s: int, memory_mb: int, max_file_bytes: int) -> None:
+    # Set before pandas is imported, so the imports and the data load count against them too.
+    # The hard CPU limit is one second above the soft one: SIGXCPU first, then SIGKILL.
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))
+    memory = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_bytes, max_file_bytes))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _claim_result_fd(fd: int) -> int:
+    private = os.dup(fd)  # dup() makes a close-on-exec (non-inheritable) descriptor
+    os.close(fd)
+    return private
+
+
+def _tail(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return f"[... {len(text) - limit} characters cut]\n" + text[-limit:]
+
+
+def _format_traceback(exc: BaseException) -> str:
+    # Drop the runner's own frames: the person (or the LLM repairing the code) only needs the
+    # frames from the chart code down.
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename != CHART_FILENAME:
+        tb = tb.tb_next
+    lines = traceback.format_exception(type(exc), exc, tb if tb is not None else exc.__traceback__)
+    return _tail("".join(lines), MAX_TRACEBACK_CHARS)
+
+
+def _json_scalar(key: str, value: Any) -> str | int | float | bool | None:
+    if hasattr(value, "item") and callable(value.item):  # numpy / pandas scalars
+        value = value.item()
+    if value is None or isinstance(value, (bool, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, str):
+        return value[:MAX_SUMMARY_STR_CHARS]
+    raise ChartError(
+        f"summary[{key!r}] is a {type(value).__name__}; summary values must be numbers, "
+        "strings, booleans or None"
+    )
+
+
+def _summary(namespace: dict[str, Any]) -> dict[str, Any]:
+    raw = namespace.get("summary")
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ChartError(f"`summary` must be a dict of scalars, not a {type(raw).__name__}")
+    if len(raw) > MAX_SUMMARY_ITEMS:
+        raise ChartError(f"`summary` has {len(raw)} entries; at most {MAX_SUMMARY_ITEMS} allowed")
+    return {str(k): _json_scalar(str(k), v) for k, v in raw.items()}
+
+
+def _figure_json(namespace: dict[str, Any], max_figure_bytes: int) -> str:
+    import plotly.graph_objects as go
+    from plotly.utils import PlotlyJSONEncoder
+
+    fig = namespace.get("fig")
+    if fig is None:
+        raise ChartError(
+            "the code finished without a figure: assign the Plotly figure to a variable named "
+            "`fig` (e.g. `fig = px.bar(df, x=..., y=...)`)"
+        )
+    if not isinstance(fig, go.Figure):
+        raise ChartError(
+            f"`fig` is a {type(fig).__module__}.{type(fig).__name__}, not a Plotly figure "
+            "(plotly.graph_objects.Figure, as returned by px.* or go.Figure)"
+        )
+    text = json.dumps(fig.to_plotly_json(), cls=PlotlyJSONEncoder, allow_nan=False)
+    size = len(text.encode("utf-8"))
+    if size > max_figure_bytes:
+        raise ChartError(
+            f"the figure's JSON is {size:,} bytes, over the {max_figure_bytes:,} byte limit; "
+            "aggregate or sample the data before plotting"
+        )
+    return text
+
+
+def _run(code: str, args: argparse.Namespace, stdout: CappedWriter) -> str:
+    """Run the chart code; return the result JSON text (raises on any failure)."""
+    started = time.perf_counter()
+
+    import numpy as np
+    import pandas as pd
+    import plotly.express as px
+    import plotly.graph_objects as go
+
+    df = pd.read_parquet(args.data)
+    compiled = compile(code, CHART_FILENAME, "exec")
+    # Let tracebacks quote the chart code's own lines.
+    linecache.cache[CHART_FILENAME] = (len(code), None, code.splitlines(True), CHART_FILENAME)
+    namespace: dict[str, Any] = {
+        "__name__": "__chart__",
+        "__builtins__": builtins,
+        "df": df,
+        "pd": pd,
+        "np": np,
+        "px": px,
+        "go": go,
+    }
+    code_started = time.perf_counter()
+    real_stdout = sys.stdout
+    sys.stdout = stdout
+    try:
+        exec(compiled, namespace)  # noqa: S102 - running the chart code is this script's job.
+    finally:
+        sys.stdout = real_stdout
+    code_ms = (time.perf_counter() - code_started) * 1000
+
+    figure = _figure_json(namespace, args.max_figure_bytes)
+    rest = {
+        "summary": _summary(namespace),
+        "stdout": stdout.getvalue(),
+        "elapsed_ms": round(code_ms, 3),
+        "total_ms": round((time.perf_counter() - started) * 1000, 3),
+    }
+    # The figure text is already JSON from plotly's encoder; splice it in rather than parse it.
+    return '{"ok": true, "figure": ' + figure + ", " + json.dumps(rest)[1:]
+
+
+def _error(exc: BaseException) -> str:
+    detail = f"ChartError: {exc}" if isinstance(exc, ChartError) else _format_traceback(exc)
+    message = f"{type(exc).__name__}: {exc}"[:MAX_MESSAGE_CHARS]
+    return json.dumps(
+        {
+            "ok": False,
+            "error_type": type(exc).__name__,
+            "message": message,
+            "traceback": detail,
+        }
+    )
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--result-fd", type=int, required=True)
+    parser.add_argument("--data", required=True)
+    parser.add_argument("--max-figure-bytes", type=int, required=True)
+    parser.add_argument("--max-stdout-bytes", type=int, default=64 * 1024)
+    parser.add_argument("--cpu-s", type=int, required=True)
+    parser.add_argument("--memory-mb", type=int, required=True)
+    parser.add_argument("--max-file-bytes", type=int, default=64 * 1024 * 1024)
+    args = parser.parse_args(argv)
+
+    result_fd = _claim_result_fd(args.result_fd)
+    _apply_limits(args.cpu_s, args.memory_mb, args.max_file_bytes)
+    code = sys.stdin.read()
+    stdout = CappedWriter(args.max_stdout_bytes)
+    try:
+        payload = _run(code, args, stdout)
+    except BaseException as exc:  # every failure of the code goes back as data
+        try:
+            payload = _error(exc)
+        except MemoryError:
+            # Formatting the traceback needs memory the code may have used up.
+            payload = _OUT_OF_MEMORY
+    _write_all(result_fd, payload.encode("utf-8"))
+    os.close(result_fd)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
