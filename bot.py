@@ -68,7 +68,7 @@ def _run_plot(settings: Settings, args: argparse.Namespace) -> int:
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     if args.json:
-        print(json.dumps(outcome.plan.model_dump(mode="json"), indent=2))
+        print(json.dumps(outcome.plan.model_dump(mode="json"), indent=2, ensure_ascii=False))
     else:
         print(plan_text(outcome.plan))
     if outcome.png_path is not None:

@@ -184,9 +184,10 @@ async def main() -> None:
             )
             print(f"  ingest peak (tracemalloc)  {ingest_peak_mb(big, settings):.1f} MB")
     await renderer.aclose()
+    # Only this process: a forked child inherits its parent's RSS high-water mark, so
+    # RUSAGE_CHILDREN would report this same figure, not the sandbox's own use.
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"\npeak RSS: this process {own:.0f} MB; largest child process {children:.0f} MB")
+    print(f"\npeak RSS of the benchmark process: {own:.0f} MB")
 
 
 if __name__ == "__main__":

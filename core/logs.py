@@ -50,8 +50,10 @@ def configure_logging(*, level: str = "INFO", fmt: str = "console") -> None:
     structlog.configure(
         processors=[*shared, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelNamesMapping()[level]),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
-        cache_logger_on_first_use=True,
+        # Resolve sys.stderr when a logger is made, not once at start-up, so redirected or
+        # captured streams (pytest, supervisors) receive the logs.
+        logger_factory=_stderr_logger,
+        cache_logger_on_first_use=False,
     )
     # Libraries (arq, slack_bolt, aiohttp) log through the standard library; route it to stderr
     # through the same secret mask.
@@ -64,6 +66,10 @@ def configure_logging(*, level: str = "INFO", fmt: str = "console") -> None:
     # Kaleido and its browser driver narrate every render at INFO.
     for chatty in ("kaleido", "choreographer", "logistro"):
         logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))
+
+
+def _stderr_logger(*_args: Any) -> structlog.PrintLogger:
+    return structlog.PrintLogger(sys.stderr)
 
 
 class _MaskFilter(logging.Filter):

@@ -62,6 +62,8 @@ def plan_text(plan: Plan) -> str:
     for spec in plan.charts:
         lines.append(f"{spec.title}")
         fields = spec.model_dump(exclude={"title"}, exclude_defaults=True, mode="json")
-        lines.extend(f"  {key}: {json.dumps(value)}" for key, value in fields.items())
+        lines.extend(
+            f"  {key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items()
+        )
     lines.extend(f"  guessed: {a}" for a in plan.assumptions)
     return "\n".join(lines)

@@ -19,13 +19,20 @@ from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
 from arq.worker import Worker
 
+from core.logs import configure_logging
 from core.settings import Settings
 from core.slack import slack_client
 from handlers.app import build_app
 from handlers.dispatch import Dispatcher
 from handlers.http import build_web_app
 from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_events import event_envelope, mention_event, post_event, post_form
+from tests.fakes.slack_events import (
+    dm_event,
+    event_envelope,
+    mention_event,
+    post_event,
+    post_form,
+)
 from workers.settings import worker_options
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -59,15 +66,17 @@ class Stack:
         assert await post_event(self.events_url, envelope, SIGNING_SECRET) == 200
         return envelope["event_id"], event.get("thread_ts") or event["ts"]
 
-    async def final_reply(self, thread_ts: str, timeout_s: float = 90) -> dict[str, Any]:
+    async def final_reply(
+        self, thread_ts: str, *, channel: str = CHANNEL, timeout_s: float = 90
+    ) -> dict[str, Any]:
         """The bot's reply in the thread once it has stopped saying it is working."""
 
         def done() -> bool:
-            replies = self.slack.thread_messages(CHANNEL, thread_ts)
+            replies = self.slack.thread_messages(channel, thread_ts)
             return bool(replies) and not _is_progress(replies[-1]["text"])
 
         await self.slack.wait_for(done, timeout_s)
-        return self.slack.thread_messages(CHANNEL, thread_ts)[-1]
+        return self.slack.thread_messages(channel, thread_ts)[-1]
 
 
 def _is_progress(text: str) -> bool:
@@ -76,6 +85,7 @@ def _is_progress(text: str) -> bool:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
+    configure_logging(level="INFO", fmt="console")  # as `bot.py` does: with the secret mask
     slack = FakeSlack()
     await slack.start()
     settings = Settings(
@@ -274,3 +284,44 @@ async def test_show_code_button_posts_the_code_to_the_person(stack: Stack, tmp_p
     code = ephemeral["blocks"][0]["text"]["text"]
     assert "fig" in code and "'revenue'" in code
     assert button["value"] == event_id
+
+
+async def test_a_file_sent_in_a_dm_is_charted_in_the_dm(stack: Stack) -> None:
+    sales = stack.share("sales.csv", SALES_CSV)
+    event = dm_event("revenue by product", files=[sales])
+    assert await post_event(stack.events_url, event_envelope(event), SIGNING_SECRET) == 200
+    final = await stack.final_reply(event["ts"], channel=event["channel"])
+    assert final["blocks"][0]["type"] == "header"
+    assert any(u.channel == event["channel"] for u in stack.slack.uploads.values())
+
+
+async def test_messages_from_bots_are_never_answered(stack: Stack) -> None:
+    sales = stack.share("sales.csv", SALES_CSV)
+    from_bot_dm = dm_event("revenue by region", files=[sales], bot_id="B0OTHER")
+    from_bot_mention = mention_event("revenue by region", channel=CHANNEL, files=[sales])
+    from_bot_mention["bot_id"] = "B0OTHER"
+    for event in (from_bot_dm, from_bot_mention):
+        assert await post_event(stack.events_url, event_envelope(event), SIGNING_SECRET) == 200
+    await asyncio.sleep(1.5)
+    answered = {c.args.get("thread_ts") for c in stack.slack.calls_to("chat.postMessage")}
+    assert from_bot_dm["ts"] not in answered
+    assert from_bot_mention["ts"] not in answered
+
+
+async def test_an_internal_failure_gives_the_request_id_and_logs_the_traceback(
+    stack: Stack, capfd: pytest.CaptureFixture[str]
+) -> None:
+    sales = stack.share("sales.csv", SALES_CSV)
+    stack.slack.failing_methods["files.completeUploadExternal"] = "internal_error"
+    try:
+        event_id, thread = await stack.mention("revenue by region", files=[sales])
+        final = await stack.final_reply(thread)
+    finally:
+        stack.slack.failing_methods.clear()
+    assert f"request id `{event_id}`" in final["text"]
+    assert "Traceback" not in final["text"]
+    logged = "".join(capfd.readouterr())
+    failure = next(line for line in logged.splitlines() if "job failed" in line)
+    assert event_id in failure
+    assert "Traceback" in logged
+    assert stack.slack.bot_token not in logged

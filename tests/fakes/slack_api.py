@@ -63,6 +63,7 @@ class FakeSlack:
     uploads: dict[str, Upload] = field(default_factory=dict)
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     user_messages: list[dict[str, Any]] = field(default_factory=list)
+    failing_methods: dict[str, str] = field(default_factory=dict)  # method → Slack error code
     url: str = ""
     _runner: web.AppRunner | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -175,6 +176,8 @@ class FakeSlack:
         self._changed.set()
         if token != self.bot_token:
             return web.json_response({"ok": False, "error": "invalid_auth"})
+        if method in self.failing_methods:
+            return web.json_response({"ok": False, "error": self.failing_methods[method]})
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})

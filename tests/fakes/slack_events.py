@@ -89,3 +89,29 @@ async def post_form(url: str, fields: dict[str, str], signing_secret: str) -> in
         session.post(url, data=body, headers=headers) as response,
     ):
         return response.status
+
+
+def dm_event(
+    text: str,
+    *,
+    files: list[dict[str, Any]] | None = None,
+    channel: str = "D0001",
+    user: str = "U0001",
+    bot_id: str | None = None,
+) -> dict[str, Any]:
+    """A message in the bot's DM, as `message.im` delivers it (a file share when `files`)."""
+    ts = f"{time.time():.6f}"
+    event: dict[str, Any] = {
+        "type": "message",
+        "channel": channel,
+        "channel_type": "im",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "event_ts": ts,
+    }
+    if files:
+        event |= {"subtype": "file_share", "files": files}
+    if bot_id:
+        event["bot_id"] = bot_id
+    return event
