@@ -26,7 +26,6 @@ import os
 import shutil
 import signal
 import sys
-import sysconfig
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +33,12 @@ from pydantic import ValidationError
 
 from core.errors import CodeFailed, CodeTimedOut, SandboxUnavailable
 from sandbox import seccomp
+from sandbox.bubblewrap import jail_args
 from sandbox.executor import RunResult
 
 RUNNER_PATH = Path(__file__).with_name("runner.py")
 SANDBOX_RUNNER = "/sandbox/runner.py"
 SANDBOX_DATA = "/sandbox/data.parquet"
-SANDBOX_UID = 65534  # "nobody" inside the sandbox's user namespace
 
 INSTALL_HINT = (
     "Install bubblewrap (`apt-get install bubblewrap` on Debian/Ubuntu) or set "
@@ -47,24 +46,6 @@ INSTALL_HINT = (
 )
 _STDERR_TAIL_BYTES = 8 * 1024
 _READ_CHUNK = 64 * 1024
-SANDBOX_TMP = "/tmp"  # noqa: S108 - a private tmpfs inside the sandbox, not the host's /tmp.
-_ENV = {
-    "PATH": "/usr/bin:/bin",
-    "HOME": SANDBOX_TMP,
-    "TMPDIR": SANDBOX_TMP,
-    "LANG": "C.UTF-8",
-    "MPLCONFIGDIR": SANDBOX_TMP,
-    "XDG_CACHE_HOME": SANDBOX_TMP,
-    # One thread per BLAS/OpenMP pool: the code gets a small CPU budget anyway, and idle pools
-    # would spend the address-space limit on thread stacks.
-    "OPENBLAS_NUM_THREADS": "1",
-    "OMP_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-    # Arrow's default allocator (jemalloc) reserves ~1 GB of address space up front, which
-    # would eat most of RLIMIT_AS before the code runs; the system allocator reserves as it goes.
-    "ARROW_DEFAULT_MEMORY_POOL": "system",
-    "MALLOC_ARENA_MAX": "2",
-}
 
 
 class LocalExecutor:
@@ -152,46 +133,7 @@ class LocalExecutor:
         return path
 
     def _bwrap_args(self) -> list[str]:
-        args = [
-            self._bwrap(),
-            "--unshare-all",
-            "--unshare-user",
-            "--uid",
-            str(SANDBOX_UID),
-            "--gid",
-            str(SANDBOX_UID),
-            "--disable-userns",
-            "--cap-drop",
-            "ALL",
-            "--die-with-parent",
-            "--new-session",
-            "--hostname",
-            "sandbox",
-            "--clearenv",
-        ]
-        for key, value in _ENV.items():
-            args += ["--setenv", key, value]
-        args += ["--ro-bind", "/usr", "/usr"]
-        for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
-            if os.path.islink(top):
-                args += ["--symlink", os.readlink(top), top]
-            elif os.path.isdir(top):
-                args += ["--ro-bind", top, top]
-        for path in python_paths(self._python):
-            args += ["--ro-bind", path, path]
-        args += [
-            "--proc",
-            "/proc",
-            "--dev",
-            "/dev",
-            "--size",
-            str(self.tmp_mb * 1024 * 1024),
-            "--tmpfs",
-            SANDBOX_TMP,
-            "--chdir",
-            SANDBOX_TMP,
-        ]
-        return args
+        return jail_args(self._bwrap(), python=self._python, tmp_mb=self.tmp_mb)
 
     def _argv(self, data: Path) -> list[str]:
         return [
@@ -345,35 +287,6 @@ class LocalExecutor:
             )
         except ValidationError as exc:
             raise CodeFailed(f"the sandbox returned a malformed result: {exc}") from exc
-
-
-def python_paths(python: str) -> list[str]:
-    """The directories an interpreter needs, outermost only, excluding what /usr already covers.
-
-    Both the path as named and its symlink-resolved form are included, so a venv whose
-    `bin/python` links into a pyenv or system install works inside the sandbox.
-    """
-    names = [
-        sys.prefix,
-        sys.base_prefix,
-        sys.exec_prefix,
-        sys.base_exec_prefix,
-        os.path.dirname(python),
-        os.path.dirname(os.path.realpath(python)),
-        *(sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")),
-    ]
-    candidates = {os.path.abspath(n) for n in names} | {os.path.realpath(n) for n in names}
-    existing = sorted(p for p in candidates if os.path.isdir(p))
-    kept: list[str] = []
-    for path in existing:  # sorted, so a parent comes before its children
-        if _inside(path, "/usr") or any(_inside(path, k) for k in kept):
-            continue
-        kept.append(path)
-    return kept
-
-
-def _inside(path: str, parent: str) -> bool:
-    return path == parent or path.startswith(parent.rstrip("/") + "/")
 
 
 def _kill_group(proc: asyncio.subprocess.Process) -> None:
