@@ -54,8 +54,8 @@ def jail_args(bwrap: str, *, python: str, tmp_mb: int) -> list[str]:
             args += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             args += ["--ro-bind", top, top]
-    for path in python_paths(python):
-        args += ["--ro-bind", path, path]
+    # bwrap mounts in order: the scratch tmpfs goes first, so an interpreter or venv that lives
+    # under /tmp on the host (a CI checkout, say) is bound on top of it instead of hidden by it.
     args += [
         "--proc",
         "/proc",
@@ -65,9 +65,10 @@ def jail_args(bwrap: str, *, python: str, tmp_mb: int) -> list[str]:
         str(tmp_mb * 1024 * 1024),
         "--tmpfs",
         SANDBOX_TMP,
-        "--chdir",
-        SANDBOX_TMP,
     ]
+    for path in python_paths(python):
+        args += ["--ro-bind", path, path]
+    args += ["--chdir", SANDBOX_TMP]
     return args
 
 
