@@ -10,6 +10,7 @@
      │    ├── UnparseableFile
      │    ├── FileNotReadable  (Slack would not give us the file)
      │    └── NoMatchingColumn
+     ├── CodeRefused           the policy refused the chart code before it ran (carries reasons)
      ├── CodeFailed            the chart code raised inside the sandbox (carries the traceback)
      ├── CodeTimedOut          the chart code ran past its wall-clock or CPU limit
      ├── SandboxUnavailable    the executor itself could not run (infrastructure)
@@ -117,6 +118,24 @@ class NoMatchingColumn(UserError):
         )
         self.wanted = list(wanted)
         self.available = list(available)
+
+
+class CodeRefused(ChartroomError):
+    """The static policy refused chart code before any run.
+
+    `reasons` are short sentences fit for the Slack thread, e.g. "line 3: importing `os` is not
+    allowed: chart code may only import pandas, numpy, plotly and a few standard modules".
+    """
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        self.reasons = list(reasons)
+        super().__init__("; ".join(self.reasons))
+
+    @property
+    def user_message(self) -> str:
+        shown = "\n".join(f"• {r}" for r in self.reasons[:5])
+        more = f"\n• …and {len(self.reasons) - 5} more" if len(self.reasons) > 5 else ""
+        return f"I refused to run the chart code, because:\n{shown}{more}"
 
 
 class CodeFailed(ChartroomError):
