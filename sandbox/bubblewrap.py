@@ -27,6 +27,41 @@ _ENV = {
 }
 
 
+SHM_MB = 16  # POSIX shared memory (/dev/shm) for the chart code; it has no use for more
+JAIL_SHM = "/dev/shm"  # noqa: S108 - a private, size-capped tmpfs inside the jail
+
+
+def system_mounts(*, tmp_mb: int, shm_mb: int, tmp: str = SANDBOX_TMP) -> list[str]:
+    """bwrap arguments for the parts of the filesystem every jail needs, hardened:
+
+    - /usr and the /bin, /lib… links read-only;
+    - a private /proc whose /proc/sys is covered read-only. bwrap leaves /proc/sys writable
+      when the network namespace is private, and when the worker runs as root the jail's uid
+      maps to the host's root, so host-wide sysctls (kernel.core_pattern!) would be writable;
+    - a minimal /dev, read-only, with a size-capped /dev/shm (otherwise memory-backed files
+      there escape every memory limit);
+    - a size-capped scratch tmpfs at `tmp`.
+
+    bwrap mounts in order: these come first, so an interpreter or venv that lives under /tmp
+    on the host (a CI checkout, say) is bound on top of them instead of hidden by them.
+    """
+    args = ["--ro-bind", "/usr", "/usr"]
+    for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+        if os.path.islink(top):
+            args += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            args += ["--ro-bind", top, top]
+    args += [
+        "--proc", "/proc",
+        "--ro-bind", "/proc/sys", "/proc/sys",
+        "--dev", "/dev",
+        "--size", str(shm_mb * 1024 * 1024), "--tmpfs", JAIL_SHM,
+        "--remount-ro", "/dev",
+        "--size", str(tmp_mb * 1024 * 1024), "--tmpfs", tmp,
+    ]  # fmt: skip
+    return args
+
+
 def jail_args(bwrap: str, *, python: str, tmp_mb: int) -> list[str]:
     """bwrap's arguments up to (not including) the job's own binds and the command."""
     args = [
@@ -48,24 +83,7 @@ def jail_args(bwrap: str, *, python: str, tmp_mb: int) -> list[str]:
     ]
     for key, value in _ENV.items():
         args += ["--setenv", key, value]
-    args += ["--ro-bind", "/usr", "/usr"]
-    for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
-        if os.path.islink(top):
-            args += ["--symlink", os.readlink(top), top]
-        elif os.path.isdir(top):
-            args += ["--ro-bind", top, top]
-    # bwrap mounts in order: the scratch tmpfs goes first, so an interpreter or venv that lives
-    # under /tmp on the host (a CI checkout, say) is bound on top of it instead of hidden by it.
-    args += [
-        "--proc",
-        "/proc",
-        "--dev",
-        "/dev",
-        "--size",
-        str(tmp_mb * 1024 * 1024),
-        "--tmpfs",
-        SANDBOX_TMP,
-    ]
+    args += system_mounts(tmp_mb=tmp_mb, shm_mb=SHM_MB)
     for path in python_paths(python):
         args += ["--ro-bind", path, path]
     args += ["--chdir", SANDBOX_TMP]

@@ -32,6 +32,9 @@ class Executor(Protocol):
 
     name: str
 
+    async def start(self) -> None:
+        """Get ready for runs (e.g. fill a warm pool); called once at worker start-up."""
+
     async def run(self, code: str, data_path: Path) -> RunResult: ...
 
     async def aclose(self) -> None: ...

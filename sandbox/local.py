@@ -104,6 +104,9 @@ class LocalExecutor:
         outcome = await self._spawn_and_wait(argv, code)
         return self._result(*outcome)
 
+    async def start(self) -> None:
+        """Nothing to start ahead of time (each run is a fresh process); here for a uniform API."""
+
     async def check(self) -> None:
         """Start an empty sandbox once; raises `SandboxUnavailable` if that can't be done.
 

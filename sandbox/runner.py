@@ -1,28 +1,35 @@
 """The in-sandbox runner: load the Parquet as `df`, run the chart code, hand back the figure.
 
 This file runs *inside* the sandbox as a standalone script (stdlib, pandas, numpy and plotly
-only; it must never import Chartroom's own packages, which are not mounted there):
+only; it must never import Chartroom's own packages, which are not mounted there). Two modes:
 
+    # local (bubblewrap): code on stdin, result on the pipe the host passed as fd N
     python -I -B runner.py --result-fd N --data /sandbox/data.parquet \
         --max-figure-bytes B --max-stdout-bytes S --cpu-s C --memory-mb M < code.py
 
-The chart code comes on stdin. Exactly one JSON object is written to the result channel, a pipe
-whose write end the host passed as fd N:
+    # docker: import the libraries, wait for JOB/ready, then run JOB/code.py on JOB/data.parquet;
+    # the result goes to the container's stdout as one framed line (see `RESULT_MARKER`)
+    python -I -B runner.py --job-dir /job --max-wait-s 600 --max-figure-bytes B --cpu-s C
+
+Exactly one JSON object is the result:
 
     {"ok": true, "figure": {...}, "summary": {...}, "stdout": "...", "elapsed_ms": 12.3}
     {"ok": false, "error_type": "...", "message": "...", "traceback": "..."}
 
-Why a pipe and not stdout: chart code may print anything, including something that looks like a
-result. The runner moves the pipe to a new descriptor, closes the one the host named and marks it
-close-on-exec before the code runs, so a `print()` (or a child process) can't reach it. Code that
-deliberately digs the descriptor out of its own process can still write to it; that can only
-spoil its own job's answer, and the host treats any extra bytes as a corrupted result.
+Why a private channel and not plain stdout: chart code may print anything, including something
+that looks like a result. The runner moves the channel (the pipe, or the container's original
+stdout) to a new close-on-exec descriptor before the code runs; `print()` goes to a capped buffer
+and fd 1 to /dev/null, so neither a print, an `os.write(1, ...)` nor a child process reaches it.
+Code that deliberately digs the descriptor out of its own process can still write to it; that can
+only spoil its own job's answer, and the hosts treat any extra bytes as a corrupted result.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import builtins
+import importlib
 import io
 import json
 import linecache
@@ -39,6 +46,13 @@ MAX_TRACEBACK_CHARS = 8_000
 MAX_MESSAGE_CHARS = 2_000
 MAX_SUMMARY_ITEMS = 50
 MAX_SUMMARY_STR_CHARS = 1_000
+
+# Docker mode: the result is this marker, the base64 of the result JSON and a newline, and it is
+# the only thing on the container's stdout. Base64 keeps the daemon's log file small (its JSON
+# lines would escape every quote and `<` of a figure) and makes a torn or doubled frame obvious.
+RESULT_MARKER = b"chartroom-result:v1:"
+EXIT_NO_JOB = 75  # docker mode: no job arrived within --max-wait-s (EX_TEMPFAIL)
+_POLL_S = 0.005
 
 
 _OUT_OF_MEMORY = json.dumps(
@@ -86,13 +100,21 @@ class CappedWriter(io.TextIOBase):
 
 def _apply_limits(cpu_s: int, memory_mb: int, max_file_bytes: int) -> None:
     # Set before pandas is imported, so the imports and the data load count against them too.
-    # The hard CPU limit is one second above the soft one: SIGXCPU first, then SIGKILL.
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))
-    memory = memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    _limit_cpu(cpu_s)
+    if memory_mb > 0:  # 0: the container's memory cgroup is the limit
+        memory = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_bytes, max_file_bytes))
     resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _limit_cpu(cpu_s: int) -> None:
+    # Counted from now: a warm runner has already spent CPU importing and waiting. The hard
+    # limit is one second above the soft one: SIGXCPU first, then SIGKILL.
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    soft = math.ceil(usage.ru_utime + usage.ru_stime) + cpu_s
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, soft + 1))
 
 
 def _claim_result_fd(fd: int) -> int:
@@ -168,7 +190,7 @@ def _figure_json(namespace: dict[str, Any], max_figure_bytes: int) -> str:
     return text
 
 
-def _run(code: str, args: argparse.Namespace, stdout: CappedWriter) -> str:
+def _run(code: str, data: str, max_figure_bytes: int, stdout: CappedWriter) -> str:
     """Run the chart code; return the result JSON text (raises on any failure)."""
     started = time.perf_counter()
 
@@ -177,7 +199,7 @@ def _run(code: str, args: argparse.Namespace, stdout: CappedWriter) -> str:
     import plotly.express as px
     import plotly.graph_objects as go
 
-    df = pd.read_parquet(args.data)
+    df = pd.read_parquet(data)
     compiled = compile(code, CHART_FILENAME, "exec")
     # Let tracebacks quote the chart code's own lines.
     linecache.cache[CHART_FILENAME] = (len(code), None, code.splitlines(True), CHART_FILENAME)
@@ -199,7 +221,7 @@ def _run(code: str, args: argparse.Namespace, stdout: CappedWriter) -> str:
         sys.stdout = real_stdout
     code_ms = (time.perf_counter() - code_started) * 1000
 
-    figure = _figure_json(namespace, args.max_figure_bytes)
+    figure = _figure_json(namespace, max_figure_bytes)
     rest = {
         "summary": _summary(namespace),
         "stdout": stdout.getvalue(),
@@ -230,30 +252,102 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--result-fd", type=int, required=True)
-    parser.add_argument("--data", required=True)
-    parser.add_argument("--max-figure-bytes", type=int, required=True)
-    parser.add_argument("--max-stdout-bytes", type=int, default=64 * 1024)
-    parser.add_argument("--cpu-s", type=int, required=True)
-    parser.add_argument("--memory-mb", type=int, required=True)
-    parser.add_argument("--max-file-bytes", type=int, default=64 * 1024 * 1024)
-    args = parser.parse_args(argv)
-
-    result_fd = _claim_result_fd(args.result_fd)
-    _apply_limits(args.cpu_s, args.memory_mb, args.max_file_bytes)
-    code = sys.stdin.read()
+def _execute(code: str, data: str, args: argparse.Namespace) -> bytes:
     stdout = CappedWriter(args.max_stdout_bytes)
     try:
-        payload = _run(code, args, stdout)
+        payload = _run(code, data, args.max_figure_bytes, stdout)
     except BaseException as exc:  # every failure of the code goes back as data
         try:
             payload = _error(exc)
         except MemoryError:
             # Formatting the traceback needs memory the code may have used up.
             payload = _OUT_OF_MEMORY
-    _write_all(result_fd, payload.encode("utf-8"))
+    return payload.encode("utf-8")
+
+
+def _claim_stdout() -> int:
+    """Keep the real stdout as a private close-on-exec fd; fd 1 becomes /dev/null."""
+    private = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+    return private
+
+
+def _preload() -> None:
+    """Import the libraries and draw a throwaway figure: a warm job pays only for its own work."""
+    import numpy  # noqa: F401
+    import pandas
+    import plotly.express as px
+
+    importlib.import_module("pyarrow.parquet")  # pandas.read_parquet imports it on first use
+    from plotly.utils import PlotlyJSONEncoder
+
+    buffer = io.BytesIO()
+    pandas.DataFrame({"x": ["a"], "y": [1]}).to_parquet(buffer)
+    df = pandas.read_parquet(buffer)
+    json.dumps(px.bar(df, x="x", y="y").to_plotly_json(), cls=PlotlyJSONEncoder)
+
+
+def _wait_for(path: str, max_wait_s: float) -> bool:
+    deadline = time.monotonic() + max_wait_s
+    while not os.path.exists(path):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(_POLL_S)
+    return True
+
+
+def _main_job_dir(args: argparse.Namespace) -> int:
+    result_fd = _claim_stdout()
+    resource.setrlimit(resource.RLIMIT_FSIZE, (args.max_file_bytes, args.max_file_bytes))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if args.memory_mb > 0:
+        memory = args.memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    job = args.job_dir
+    if not os.path.exists(os.path.join(job, "ready")):
+        try:
+            _preload()  # a pool container: use the idle time
+        except Exception as exc:  # the job's own imports will fail again and report it as data
+            print(f"runner: preloading failed: {exc!r}", file=sys.stderr)
+        if not _wait_for(os.path.join(job, "ready"), args.max_wait_s):
+            return EXIT_NO_JOB
+    _limit_cpu(args.cpu_s)
+    with open(os.path.join(job, "code.py"), encoding="utf-8") as f:
+        code = f.read()
+    payload = _execute(code, os.path.join(job, "data.parquet"), args)
+    _write_all(result_fd, RESULT_MARKER + base64.b64encode(payload) + b"\n")
+    os.close(result_fd)
+    # Skip the interpreter's teardown (a few hundred ms with pandas loaded) and any threads the
+    # code left running: the container ends the moment the result is out.
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--result-fd", type=int, help="local mode: the result pipe's fd")
+    mode.add_argument("--job-dir", help="docker mode: wait for JOB_DIR/ready, result on stdout")
+    parser.add_argument("--data", help="local mode: the Parquet file")
+    parser.add_argument("--max-wait-s", type=float, default=600.0)
+    parser.add_argument("--max-figure-bytes", type=int, required=True)
+    parser.add_argument("--max-stdout-bytes", type=int, default=64 * 1024)
+    parser.add_argument("--cpu-s", type=int, required=True)
+    parser.add_argument("--memory-mb", type=int, default=0, help="address-space limit; 0: none")
+    parser.add_argument("--max-file-bytes", type=int, default=64 * 1024 * 1024)
+    args = parser.parse_args(argv)
+    if args.job_dir is not None:
+        return _main_job_dir(args)
+    if args.data is None:
+        parser.error("--data is required with --result-fd")
+
+    result_fd = _claim_result_fd(args.result_fd)
+    _apply_limits(args.cpu_s, args.memory_mb, args.max_file_bytes)
+    code = sys.stdin.read()
+    _write_all(result_fd, _execute(code, args.data, args))
     os.close(result_fd)
     return 0
 

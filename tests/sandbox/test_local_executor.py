@@ -358,6 +358,7 @@ async def test_check_passes_on_a_working_host(executor: LocalExecutor) -> None:
 def test_factory_builds_a_local_executor_from_settings() -> None:
     settings = Settings(
         _env_file=None,
+        sandbox_backend="local",
         sandbox_timeout_s=12.0,
         sandbox_cpu_s=7,
         sandbox_memory_mb=900,
