@@ -1,5 +1,9 @@
 """`KaleidoRenderer`: figure JSON to PNG through Kaleido, with one Chromium kept warm.
 
+The worker doesn't use it directly: it runs inside the jailed renderer process
+(`render.server`, driven by `render.process.RendererProcess`), with `isolate_network=False`
+because that whole process already has no network.
+
 Kaleido and choreographer are imported here and nowhere else; their errors become
 `RenderFailed`. Chromium parses figure JSON that generated code shaped, with its own sandbox off
 (Kaleido's default), so it is started:

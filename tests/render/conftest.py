@@ -11,8 +11,10 @@ import pytest
 from plotly.utils import PlotlyJSONEncoder
 
 from render.kaleido_renderer import KaleidoRenderer
+from render.process import RendererProcess
 
 MakeRenderer = Callable[..., KaleidoRenderer]
+MakeProcess = Callable[..., RendererProcess]
 
 
 def figure_json(fig: Any) -> dict[str, Any]:
@@ -39,6 +41,21 @@ async def make_renderer() -> AsyncIterator[MakeRenderer]:
 
     def make(**options: Any) -> KaleidoRenderer:
         renderer = KaleidoRenderer(**{"timeout_s": 60.0, **options})
+        made.append(renderer)
+        return renderer
+
+    yield make
+    for renderer in made:
+        await renderer.aclose()
+
+
+@pytest.fixture
+async def make_process() -> AsyncIterator[MakeProcess]:
+    """Factory for renderer processes; every one made is stopped afterwards."""
+    made: list[RendererProcess] = []
+
+    def make(**options: Any) -> RendererProcess:
+        renderer = RendererProcess(**{"timeout_s": 60.0, **options})
         made.append(renderer)
         return renderer
 
