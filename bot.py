@@ -3,8 +3,10 @@
 python bot.py                       the Slack app (Socket Mode if SLACK_APP_TOKEN is set,
                                     else HTTP on /slack/events, /health and /metrics)
 python bot.py worker                an ARQ worker that answers the queued questions
-python bot.py plot FILE "question" -o DIR [--json] [--dry-run]
+python bot.py plot FILE "question" -o DIR [--json] [--dry-run] [--sandbox B]
                                     the local pipeline: no Slack, no Redis, no key
+python bot.py run-code CODE.py --data FILE [--sandbox docker|local] [--no-policy]
+                                    a code file through the policy and the sandbox
 """
 
 from __future__ import annotations
@@ -22,8 +24,11 @@ from core.settings import Settings
 
 log = get_logger("chartroom")
 
-EXIT_USER_ERROR = 2
 EXIT_FAILURE = 1
+EXIT_USER_ERROR = 2
+EXIT_CODE_REFUSED = 3
+EXIT_CODE_FAILED = 4
+SANDBOX_CHOICES = ("docker", "local", "auto")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,8 +37,12 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(level=settings.log_level, fmt=settings.log_format)
     if args.command == "worker":
         return _run_worker(settings)
+    if getattr(args, "sandbox", None):
+        settings = settings.model_copy(update={"sandbox_backend": args.sandbox})
     if args.command == "plot":
         return _run_plot(settings, args)
+    if args.command == "run-code":
+        return _run_code(settings, args)
     return _run_app(settings)
 
 
@@ -48,6 +57,17 @@ def _parser() -> argparse.ArgumentParser:
     plot.add_argument("-o", "--out", type=Path, default=Path("out"), help="output folder")
     plot.add_argument("--json", action="store_true", help="print the plan as JSON on stdout")
     plot.add_argument("--dry-run", action="store_true", help="plan only; no sandbox, no render")
+    plot.add_argument("--sandbox", choices=SANDBOX_CHOICES, help="override SANDBOX_BACKEND")
+    run = sub.add_parser(
+        "run-code",
+        help="run a chart code file through the policy and the sandbox",
+        description="Exit codes: 0 ran and made a figure, 3 refused by the policy, "
+        "4 failed or timed out in the sandbox, 2 bad data file, 1 internal error.",
+    )
+    run.add_argument("code", type=Path, help="a Python file that sets `fig` from `df`")
+    run.add_argument("--data", type=Path, required=True, help="the data file loaded as `df`")
+    run.add_argument("--sandbox", choices=SANDBOX_CHOICES, help="override SANDBOX_BACKEND")
+    run.add_argument("--no-policy", action="store_true", help="skip the AST policy check")
     return parser
 
 
@@ -76,6 +96,27 @@ def _run_plot(settings: Settings, args: argparse.Namespace) -> int:
             print(outcome.sentence, file=sys.stderr)
         print(f"wrote {outcome.png_path} and {outcome.html_path}", file=sys.stderr)
     return 0
+
+
+def _run_code(settings: Settings, args: argparse.Namespace) -> int:
+    from workers.run_code import run_code_file
+
+    for path in (args.code, args.data):
+        if not path.is_file():
+            print(f"error: no such file: {path}", file=sys.stderr)
+            return EXIT_USER_ERROR
+    code = args.code.read_text(encoding="utf-8", errors="replace")
+    try:
+        outcome = asyncio.run(run_code_file(settings, code, args.data, policy=not args.no_policy))
+    except UserError as exc:
+        print(f"error: {_plain(exc.user_message)}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except ChartroomError as exc:
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    print(f"{outcome.status} (sandbox: {outcome.backend})")
+    print(outcome.detail)
+    return {"ok": 0, "refused": EXIT_CODE_REFUSED, "failed": EXIT_CODE_FAILED}[outcome.status]
 
 
 def _run_worker(settings: Settings) -> int:

@@ -3,10 +3,13 @@
     .venv/bin/python bench/pipeline.py [--repeats 5] [--big-rows 1000000] [--skip-big]
 
 Stages: load (parse the file), normalize (+ write Parquet), profile, plan (+ compile), sandbox
-(one run of the chart code in the local executor), render (PNG through Kaleido: the first call of
-a fresh renderer is "cold", later ones "warm"), html. Files: examples/sales.csv and a generated
-CSV of `--big-rows` rows. Everything is measured in one run so ratios are comparable; the machine
-is shared and noisy, so read medians, not single runs.
+(one run of the chart code in the local executor), render (PNG through the jailed renderer
+process; the first call of a fresh one is "cold", later ones "warm"), html. Files:
+examples/sales.csv and a generated CSV of `--big-rows` rows. Then the sandbox's own overhead on a
+trivial figure: local bubblewrap, a cold hardened `docker run`, and the Docker warm pool
+(needs dockerd and the image from scripts/build-sandbox-image.sh; `--skip-docker` to leave out).
+Everything is measured in one run so ratios are comparable; the machine is shared and noisy, so
+read medians, not single runs.
 """
 
 from __future__ import annotations
@@ -35,8 +38,10 @@ from ingest.profiling import build_profile  # noqa: E402
 from planner.compile import compile_chart  # noqa: E402
 from planner.rules import plan_from_rules  # noqa: E402
 from render.html import figure_html  # noqa: E402
-from render.kaleido_renderer import KaleidoRenderer  # noqa: E402
-from sandbox.factory import make_executor  # noqa: E402
+from render.process import RendererProcess  # noqa: E402
+from sandbox.docker_executor import DockerExecutor  # noqa: E402
+from sandbox.executor import Executor  # noqa: E402
+from sandbox.local import LocalExecutor  # noqa: E402
 
 QUESTION = "monthly revenue by region"
 
@@ -68,10 +73,10 @@ class Stopwatch:
 
 
 async def bench_file(
-    path: Path, repeats: int, settings: Settings, renderer: KaleidoRenderer
+    path: Path, repeats: int, settings: Settings, renderer: RendererProcess
 ) -> dict[str, list[float]]:
     limits = IngestLimits.from_settings(settings)
-    executor = make_executor(settings)
+    executor = local_executor(settings)
     times: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as scratch:
         for _ in range(repeats):
@@ -106,6 +111,73 @@ async def bench_file(
     return times
 
 
+TRIVIAL_CODE = "fig = px.bar(x=['a', 'b'], y=[1, 2])"
+
+
+def local_executor(settings: Settings) -> LocalExecutor:
+    return LocalExecutor(
+        timeout_s=settings.sandbox_timeout_s,
+        cpu_s=settings.sandbox_cpu_s,
+        memory_mb=settings.sandbox_memory_mb,
+        max_output_bytes=settings.sandbox_max_output_mb * 1024 * 1024,
+    )
+
+
+def docker_executor(settings: Settings, pool_size: int) -> DockerExecutor:
+    return DockerExecutor(
+        image=settings.sandbox_image,
+        timeout_s=settings.sandbox_timeout_s,
+        cpu_s=settings.sandbox_cpu_s,
+        memory_mb=settings.sandbox_memory_mb,
+        cpus=settings.sandbox_cpus,
+        pids_limit=settings.sandbox_pids_limit,
+        max_output_bytes=settings.sandbox_max_output_mb * 1024 * 1024,
+        pool_size=pool_size,
+        jobs_dir=settings.sandbox_jobs_dir,
+    )
+
+
+async def sandbox_overhead(
+    executor: Executor, parquet: Path, runs: int, *, settle_s: float = 0.0
+) -> list[float]:
+    """Wall time of `runs` runs of a trivial figure, one after another. `settle_s` lets a warm
+    pool refill between runs, as it would between real jobs."""
+    times = []
+    for _ in range(runs):
+        if settle_s:
+            await asyncio.sleep(settle_s)
+        clock = Stopwatch()
+        await executor.run(TRIVIAL_CODE, parquet)
+        times.append(clock.lap())
+    return times
+
+
+async def bench_sandboxes(settings: Settings, runs: int) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        parquet = Path(scratch) / "data.parquet"
+        pd.DataFrame({"a": [1, 2, 3]}).to_parquet(parquet)
+        results: dict[str, list[float]] = {}
+        local = local_executor(settings)
+        results["local (bubblewrap)"] = await sandbox_overhead(local, parquet, runs)
+        await local.aclose()
+        cold = docker_executor(settings, pool_size=0)
+        await cold.start()
+        results["docker, cold run"] = await sandbox_overhead(cold, parquet, runs)
+        await cold.aclose()
+        warm = docker_executor(settings, pool_size=2)
+        await warm.start()
+        await asyncio.sleep(3)  # let the pool's containers import pandas and plotly
+        results["docker, warm pool"] = await sandbox_overhead(warm, parquet, runs, settle_s=2.5)
+        await warm.aclose()
+    print(f"\nsandbox overhead, trivial figure, {runs} runs each (median ms)")
+    for name, values in results.items():
+        print(f"  {name:<22} {statistics.median(values):8.1f}")
+    ratio = statistics.median(results["docker, cold run"]) / statistics.median(
+        results["docker, warm pool"]
+    )
+    print(f"  cold / warm-pool ratio {ratio:8.1f}x")
+
+
 def ingest_peak_mb(path: Path, settings: Settings) -> float:
     """Peak Python-tracked allocation (numpy/pandas buffers included) of load → profile."""
     limits = IngestLimits.from_settings(settings)
@@ -126,7 +198,7 @@ async def cold_vs_warm_render(settings: Settings, repeats: int) -> tuple[list[fl
     }
     cold, warm = [], []
     for _ in range(repeats):
-        renderer = KaleidoRenderer(timeout_s=settings.render_timeout_s)
+        renderer = RendererProcess(timeout_s=settings.render_timeout_s)
         started = time.perf_counter()
         await renderer.start()
         await renderer.png(figure, width=1000, height=600, scale=2.0)
@@ -156,6 +228,7 @@ async def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--big-rows", type=int, default=1_000_000)
     parser.add_argument("--skip-big", action="store_true")
+    parser.add_argument("--skip-docker", action="store_true")
     args = parser.parse_args()
     settings = Settings(_env_file=None, sandbox_timeout_s=120, sandbox_cpu_s=120)
 
@@ -166,7 +239,7 @@ async def main() -> None:
     ratio = statistics.median(cold) / statistics.median(warm)
     print(f"  cold / warm ratio                 {ratio:8.1f}x")
 
-    renderer = KaleidoRenderer(timeout_s=settings.render_timeout_s)
+    renderer = RendererProcess(timeout_s=settings.render_timeout_s)
     await renderer.start()
     sample = ROOT / "examples" / "sales.csv"
     report(
@@ -184,6 +257,8 @@ async def main() -> None:
             )
             print(f"  ingest peak (tracemalloc)  {ingest_peak_mb(big, settings):.1f} MB")
     await renderer.aclose()
+    if not args.skip_docker:
+        await bench_sandboxes(settings, runs=max(10, args.repeats * 2))
     # Only this process: a forked child inherits its parent's RSS high-water mark, so
     # RUSAGE_CHILDREN would report this same figure, not the sandbox's own use.
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

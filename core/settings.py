@@ -43,7 +43,19 @@ class Settings(BaseSettings):
     workspace_dir: Path = Path(tempfile.gettempdir()) / "chartroom"
 
     # Sandbox
-    sandbox_backend: Literal["local"] = "local"
+    sandbox_backend: Literal["docker", "local", "auto"] = Field(
+        default="auto",
+        description="auto: Docker when the daemon answers, else the local bubblewrap executor.",
+    )
+    sandbox_policy: bool = True  # the AST policy check before every run
+    sandbox_image: str = "chartroom-sandbox:latest"
+    sandbox_docker_url: str | None = None  # e.g. unix:///var/run/docker.sock; None: DOCKER_HOST
+    sandbox_pool_size: int = 2  # warm containers kept ready per worker (0: cold runs only)
+    sandbox_cpus: float = 1.0
+    sandbox_pids_limit: int = 64
+    # Per-container job folders, bind-mounted read-only into sandbox containers by the Docker
+    # daemon: the path must mean the same on the worker and on the Docker host.
+    sandbox_jobs_dir: Path = Path(tempfile.gettempdir()) / "chartroom-sandbox"
     sandbox_timeout_s: float = 30.0
     sandbox_cpu_s: int = 30
     sandbox_memory_mb: int = 2048
@@ -51,6 +63,7 @@ class Settings(BaseSettings):
 
     # Render
     render_timeout_s: float = 60.0
+    render_max_renders: int = 500  # the renderer restarts after this many images
     chart_width_px: int = 1000
     chart_height_px: int = 600
     chart_scale: float = 2.0

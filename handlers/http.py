@@ -9,6 +9,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.app.async_app import AsyncApp
 
 from core.logs import get_logger
+from core.worker_status import live_workers
 
 log = get_logger(__name__)
 
@@ -29,10 +30,19 @@ def build_web_app(bolt_app: AsyncApp, redis: Redis) -> web.Application:
     async def health(_: web.Request) -> web.Response:
         try:
             await redis.ping()
+            workers = await live_workers(redis)
         except Exception as exc:
             log.warning("health: redis unreachable", error=type(exc).__name__)
             return web.json_response({"ok": False, "redis": "unreachable"}, status=503)
-        return web.json_response({"ok": True, "redis": "ok"})
+        warnings = [f"{w.worker_id}: {w.warning}" for w in workers if w.warning]
+        return web.json_response(
+            {
+                "ok": True,
+                "redis": "ok",
+                "workers": [w.model_dump() for w in workers],
+                "warnings": warnings,
+            }
+        )
 
     async def metrics(_: web.Request) -> web.Response:
         return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})

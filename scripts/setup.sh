@@ -15,6 +15,8 @@ command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
 if [ "$want_test" -eq 1 ]; then
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+  command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+  command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${missing[*]}"
@@ -43,4 +45,16 @@ if [ "$want_test" -eq 1 ] && ! (command -v redis-cli >/dev/null && redis-cli -h 
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
     --dir /tmp/chartroom-redis --logfile /tmp/chartroom-redis/redis.log
   for _ in $(seq 1 50); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.1; done
+fi
+
+if [ "$want_test" -eq 1 ]; then
+  if ! docker info >/dev/null 2>&1; then
+    echo "setup: starting dockerd"
+    mkdir -p /tmp/chartroom-dockerd
+    (dockerd >/tmp/chartroom-dockerd/dockerd.log 2>&1 &)
+    for _ in $(seq 1 100); do docker info >/dev/null 2>&1 && break; sleep 0.2; done
+    docker info >/dev/null 2>&1 || { echo "setup: dockerd did not start" >&2; tail -20 /tmp/chartroom-dockerd/dockerd.log >&2; exit 1; }
+  fi
+  # Builds without a registry (debootstrap + docker import); a no-op when up to date.
+  scripts/build-sandbox-image.sh
 fi

@@ -10,7 +10,7 @@ from typing import Any
 
 import structlog
 
-from core.errors import CodeFailed, CodeTimedOut, UserError
+from core.errors import CodeFailed, CodeRefused, CodeTimedOut, UserError
 from core.logs import get_logger
 from core.records import AnswerRecord, save_answer
 from core.request import PlotRequest
@@ -45,6 +45,10 @@ async def plot_job(ctx: dict[str, Any], payload: dict[str, Any]) -> str:
     except UserError as exc:
         outcome = "user_error"
         log.info("user error", error=type(exc).__name__)
+        await reply.say(texts.user_error(exc.user_message))
+    except CodeRefused as exc:
+        outcome = "refused"
+        log.warning("chart code refused by policy", reasons=exc.reasons)
         await reply.say(texts.user_error(exc.user_message))
     except CodeTimedOut as exc:
         outcome = "timeout"

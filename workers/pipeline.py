@@ -53,6 +53,7 @@ class Pipeline:
     renderer: Renderer
     limits: IngestLimits
     render: RenderOptions = field(default_factory=RenderOptions)
+    sandbox_warning: str | None = None  # why the sandbox is not the configured backend, if so
 
     async def run(
         self,

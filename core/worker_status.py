@@ -1,0 +1,40 @@
+"""Each worker's state, published in Redis with a heartbeat so `/health` can show it.
+
+The Slack app never talks to Docker itself; it reports what the workers found at start-up
+(e.g. "sandbox: local, Docker did not answer").
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+from redis.asyncio import Redis
+
+_PREFIX = "chartroom:worker:"
+HEARTBEAT_S = 30
+TTL_S = 3 * HEARTBEAT_S
+
+
+class WorkerStatus(BaseModel):
+    worker_id: str  # host:pid
+    sandbox: str  # the executor actually in use: "docker" or "local"
+    warning: str | None = None  # e.g. why `auto` fell back to the local executor
+    started_at: str
+
+
+async def publish(redis: Redis, status: WorkerStatus) -> None:
+    await redis.set(_PREFIX + status.worker_id, status.model_dump_json(), ex=TTL_S)
+
+
+async def withdraw(redis: Redis, worker_id: str) -> None:
+    await redis.delete(_PREFIX + worker_id)
+
+
+async def live_workers(redis: Redis) -> list[WorkerStatus]:
+    keys = [k async for k in redis.scan_iter(match=_PREFIX + "*", count=100)]
+    if not keys:
+        return []
+    values = await redis.mget(keys)
+    return sorted(
+        (WorkerStatus.model_validate_json(v) for v in values if v is not None),
+        key=lambda s: s.worker_id,
+    )
