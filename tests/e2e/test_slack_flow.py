@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 import pytest_asyncio
 from aiohttp import web
@@ -325,3 +327,33 @@ async def test_an_internal_failure_gives_the_request_id_and_logs_the_traceback(
     assert event_id in failure
     assert "Traceback" in logged
     assert stack.slack.bot_token not in logged
+
+
+async def test_health_shows_redis_and_the_sandbox_each_worker_uses(stack: Stack) -> None:
+    health_url = stack.events_url.replace("/slack/events", "/health")
+    ours: dict[str, Any] | None = None
+    async with aiohttp.ClientSession() as session:
+        for _ in range(240):  # the worker publishes its status once its start-up is done
+            async with session.get(health_url) as response:
+                assert response.status == 200
+                body = await response.json()
+            assert body["redis"] == "ok"
+            mine = [w for w in body["workers"] if w["worker_id"].endswith(f":{os.getpid()}")]
+            if mine:
+                ours = mine[0]
+                break
+            await asyncio.sleep(0.25)
+    assert ours is not None, "the worker never published its status"
+    # The test machine has Docker and the sandbox image (scripts/test.sh makes sure of it), so
+    # `auto` must have chosen Docker, with no fallback warning.
+    assert ours["sandbox"] == "docker"
+    assert ours["warning"] is None
+
+
+async def test_metrics_count_slack_requests_by_status(stack: Stack) -> None:
+    unsigned = event_envelope(mention_event("revenue", channel=CHANNEL))
+    assert await post_event(stack.events_url, unsigned, None) == 401
+    metrics_url = stack.events_url.replace("/slack/events", "/metrics")
+    async with aiohttp.ClientSession() as session, session.get(metrics_url) as response:
+        text = await response.text()
+    assert 'chartroom_slack_requests_total{status="401"}' in text
