@@ -39,9 +39,8 @@ from planner.compile import compile_chart  # noqa: E402
 from planner.rules import plan_from_rules  # noqa: E402
 from render.html import figure_html  # noqa: E402
 from render.process import RendererProcess  # noqa: E402
-from sandbox.docker_executor import DockerExecutor  # noqa: E402
 from sandbox.executor import Executor  # noqa: E402
-from sandbox.local import LocalExecutor  # noqa: E402
+from sandbox.factory import make_executor  # noqa: E402
 
 QUESTION = "monthly revenue by region"
 
@@ -76,7 +75,7 @@ async def bench_file(
     path: Path, repeats: int, settings: Settings, renderer: RendererProcess
 ) -> dict[str, list[float]]:
     limits = IngestLimits.from_settings(settings)
-    executor = local_executor(settings)
+    executor = forced_executor(settings, "local")
     times: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as scratch:
         for _ in range(repeats):
@@ -114,27 +113,12 @@ async def bench_file(
 TRIVIAL_CODE = "fig = px.bar(x=['a', 'b'], y=[1, 2])"
 
 
-def local_executor(settings: Settings) -> LocalExecutor:
-    return LocalExecutor(
-        timeout_s=settings.sandbox_timeout_s,
-        cpu_s=settings.sandbox_cpu_s,
-        memory_mb=settings.sandbox_memory_mb,
-        max_output_bytes=settings.sandbox_max_output_mb * 1024 * 1024,
+def forced_executor(settings: Settings, backend: str, pool_size: int = 0) -> Executor:
+    """The executor the worker would build, with the backend and pool size forced."""
+    forced = settings.model_copy(
+        update={"sandbox_backend": backend, "sandbox_pool_size": pool_size}
     )
-
-
-def docker_executor(settings: Settings, pool_size: int) -> DockerExecutor:
-    return DockerExecutor(
-        image=settings.sandbox_image,
-        timeout_s=settings.sandbox_timeout_s,
-        cpu_s=settings.sandbox_cpu_s,
-        memory_mb=settings.sandbox_memory_mb,
-        cpus=settings.sandbox_cpus,
-        pids_limit=settings.sandbox_pids_limit,
-        max_output_bytes=settings.sandbox_max_output_mb * 1024 * 1024,
-        pool_size=pool_size,
-        jobs_dir=settings.sandbox_jobs_dir,
-    )
+    return make_executor(forced)
 
 
 async def sandbox_overhead(
@@ -157,14 +141,14 @@ async def bench_sandboxes(settings: Settings, runs: int) -> None:
         parquet = Path(scratch) / "data.parquet"
         pd.DataFrame({"a": [1, 2, 3]}).to_parquet(parquet)
         results: dict[str, list[float]] = {}
-        local = local_executor(settings)
+        local = forced_executor(settings, "local")
         results["local (bubblewrap)"] = await sandbox_overhead(local, parquet, runs)
         await local.aclose()
-        cold = docker_executor(settings, pool_size=0)
+        cold = forced_executor(settings, "docker")
         await cold.start()
         results["docker, cold run"] = await sandbox_overhead(cold, parquet, runs)
         await cold.aclose()
-        warm = docker_executor(settings, pool_size=2)
+        warm = forced_executor(settings, "docker", pool_size=2)
         await warm.start()
         await asyncio.sleep(3)  # let the pool's containers import pandas and plotly
         results["docker, warm pool"] = await sandbox_overhead(warm, parquet, runs, settle_s=2.5)

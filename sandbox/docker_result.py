@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import signal
 from dataclasses import dataclass
 
-from pydantic import ValidationError
-
 from core.errors import CodeFailed, CodeTimedOut, SandboxUnavailable
-from sandbox.executor import RunResult
+from sandbox.executor import RunResult, result_from_json
 from sandbox.runner import RESULT_MARKER
 
 BUILD_HINT = "Build the sandbox image with `scripts/build-sandbox-image.sh`."
@@ -48,7 +45,7 @@ def read_result(
         raise CodeTimedOut(timeout_s)
     payload = _payload(outcome.stdout, max_result_bytes)
     if payload is not None:
-        return _parse(payload)
+        return result_from_json(payload)
     if outcome.oom_killed:
         raise CodeFailed(
             f"the chart code needed more than the sandbox's {memory_mb:,} MB of memory and was "
@@ -88,20 +85,3 @@ def _payload(stdout: bytes, max_result_bytes: int) -> bytes | None:
             "limit); aggregate the data before plotting"
         )
     return payload
-
-
-def _parse(payload: bytes) -> RunResult:
-    try:
-        data = json.loads(payload)
-    except ValueError:
-        raise CodeFailed("the sandbox's result held invalid JSON") from None
-    if not isinstance(data, dict):
-        raise CodeFailed("the sandbox's result held something other than a result")
-    if not data.get("ok"):
-        raise CodeFailed(str(data.get("traceback") or data.get("message") or "unknown error"))
-    try:
-        return RunResult.model_validate(
-            {k: data.get(k) for k in ("figure", "summary", "stdout", "elapsed_ms")}
-        )
-    except ValidationError as exc:
-        raise CodeFailed(f"the sandbox returned a malformed result: {exc}") from exc

@@ -8,10 +8,13 @@ data). The runner returns the figure as JSON, the summary, captured stdout (capp
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Protocol
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
+
+from core.errors import CodeFailed
 
 SummaryValue = str | int | float | bool | None
 
@@ -38,3 +41,21 @@ class Executor(Protocol):
     async def run(self, code: str, data_path: Path) -> RunResult: ...
 
     async def aclose(self) -> None: ...
+
+
+def result_from_json(payload: bytes) -> RunResult:
+    """Parse the runner's result document; anything malformed is the code's failure."""
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        raise CodeFailed("the sandbox's result held invalid JSON") from None
+    if not isinstance(data, dict):
+        raise CodeFailed("the sandbox's result held something other than a result")
+    if not data.get("ok"):
+        raise CodeFailed(str(data.get("traceback") or data.get("message") or "unknown error"))
+    try:
+        return RunResult.model_validate(
+            {k: data.get(k) for k in ("figure", "summary", "stdout", "elapsed_ms")}
+        )
+    except ValidationError as exc:
+        raise CodeFailed(f"the sandbox returned a malformed result: {exc}") from exc

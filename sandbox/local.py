@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import shutil
 import signal
@@ -29,12 +28,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from core.errors import CodeFailed, CodeTimedOut, SandboxUnavailable
 from sandbox import seccomp
 from sandbox.bubblewrap import jail_args
-from sandbox.executor import RunResult
+from sandbox.executor import RunResult, result_from_json
 
 RUNNER_PATH = Path(__file__).with_name("runner.py")
 SANDBOX_RUNNER = "/sandbox/runner.py"
@@ -276,20 +273,7 @@ class LocalExecutor:
                 f"the chart code ended the sandbox without a result (exit status {returncode})"
                 + (f": {err[-2000:]}" if err else "")
             )
-        try:
-            data = json.loads(payload)
-        except ValueError:
-            raise CodeFailed("the sandbox's result channel held invalid JSON") from None
-        if not isinstance(data, dict):
-            raise CodeFailed("the sandbox's result channel held something other than a result")
-        if not data.get("ok"):
-            raise CodeFailed(str(data.get("traceback") or data.get("message") or "unknown error"))
-        try:
-            return RunResult.model_validate(
-                {k: data.get(k) for k in ("figure", "summary", "stdout", "elapsed_ms")}
-            )
-        except ValidationError as exc:
-            raise CodeFailed(f"the sandbox returned a malformed result: {exc}") from exc
+        return result_from_json(payload)
 
 
 def _kill_group(proc: asyncio.subprocess.Process) -> None:
