@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.settings import Settings
+from ingest.limits import IngestLimits
 from ingest.load import ingest_file
 from planner.plan import Plan
 from planner.rules import plan_from_rules
@@ -32,9 +33,13 @@ async def plot_file(
     workdir = Path(tempfile.mkdtemp(prefix="chartroom-plot-"))
     try:
         if dry_run:
-            limits = make_pipeline(settings).limits
+            # Planning only: no sandbox to resolve, no renderer to start.
             ingested = await asyncio.to_thread(
-                ingest_file, data_path, data_path.name, workdir, limits
+                ingest_file,
+                data_path,
+                data_path.name,
+                workdir,
+                IngestLimits.from_settings(settings),
             )
             return PlotOutcome(plan_from_rules(question, ingested.profile), None, None, None)
         pipeline = make_pipeline(settings)
