@@ -3,8 +3,9 @@
 python bot.py                       the Slack app (Socket Mode if SLACK_APP_TOKEN is set,
                                     else HTTP on /slack/events, /health and /metrics)
 python bot.py worker                an ARQ worker that answers the queued questions
-python bot.py plot FILE "question" -o DIR [--json] [--dry-run] [--sandbox B]
-                                    the local pipeline: no Slack, no Redis, no key
+python bot.py plot FILE "question" -o DIR [--json] [--dry-run] [--sandbox B] [--provider P]
+                                    the local pipeline: no Slack, no Redis; no key unless
+                                    --provider (or LLM_PROVIDERS) names an LLM provider
 python bot.py run-code CODE.py --data FILE [--sandbox docker|local] [--no-policy]
                                     a code file through the policy and the sandbox
 """
@@ -21,6 +22,7 @@ from pathlib import Path
 from core.errors import ChartroomError, UserError
 from core.logs import configure_logging, get_logger
 from core.settings import Settings
+from providers.errors import ProviderNotConfigured
 
 log = get_logger("chartroom")
 
@@ -29,6 +31,7 @@ EXIT_USER_ERROR = 2
 EXIT_CODE_REFUSED = 3
 EXIT_CODE_FAILED = 4
 SANDBOX_CHOICES = ("docker", "local", "auto")
+PROVIDER_CHOICES = ("gemini", "bedrock", "openai")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,6 +61,13 @@ def _parser() -> argparse.ArgumentParser:
     plot.add_argument("--json", action="store_true", help="print the plan as JSON on stdout")
     plot.add_argument("--dry-run", action="store_true", help="plan only; no sandbox, no render")
     plot.add_argument("--sandbox", choices=SANDBOX_CHOICES, help="override SANDBOX_BACKEND")
+    plot.add_argument(
+        "--provider",
+        type=_provider_chain,
+        metavar="NAME[,NAME]",
+        help="override LLM_PROVIDERS: gemini, bedrock, openai, a chain like bedrock,gemini, "
+        "or rules (no model); keys come from the settings",
+    )
     run = sub.add_parser(
         "run-code",
         help="run a chart code file through the policy and the sandbox",
@@ -79,8 +89,18 @@ def _run_plot(settings: Settings, args: argparse.Namespace) -> int:
         return EXIT_USER_ERROR
     try:
         outcome = asyncio.run(
-            plot_file(settings, args.file, args.question, args.out, dry_run=args.dry_run)
+            plot_file(
+                settings,
+                args.file,
+                args.question,
+                args.out,
+                dry_run=args.dry_run,
+                providers=args.provider,
+            )
         )
+    except ProviderNotConfigured as exc:
+        print(f"error: {exc.detail}", file=sys.stderr)
+        return EXIT_USER_ERROR
     except UserError as exc:
         print(f"error: {_plain(exc.user_message)}", file=sys.stderr)
         return EXIT_USER_ERROR
@@ -91,11 +111,27 @@ def _run_plot(settings: Settings, args: argparse.Namespace) -> int:
         print(json.dumps(outcome.plan.model_dump(mode="json"), indent=2, ensure_ascii=False))
     else:
         print(plan_text(outcome.plan))
-    if outcome.png_path is not None:
-        if outcome.sentence:
-            print(outcome.sentence, file=sys.stderr)
-        print(f"wrote {outcome.png_path} and {outcome.html_path}", file=sys.stderr)
+    print("answered by: " + " · ".join(outcome.how), file=sys.stderr)
+    for sentence in outcome.sentences:
+        print(sentence, file=sys.stderr)
+    if outcome.table:
+        print(outcome.table, file=sys.stderr)
+    for png, html in zip(outcome.png_paths, outcome.html_paths, strict=True):
+        print(f"wrote {png} and {html}", file=sys.stderr)
     return 0
+
+
+def _provider_chain(text: str) -> list[str]:
+    names = [n.strip().lower() for n in text.split(",") if n.strip()]
+    if names == ["rules"]:
+        return []
+    unknown = [n for n in names if n not in PROVIDER_CHOICES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown provider {', '.join(unknown) or text!r}: use {', '.join(PROVIDER_CHOICES)} "
+            "or rules"
+        )
+    return names
 
 
 def _run_code(settings: Settings, args: argparse.Namespace) -> int:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ProviderName = Literal["gemini", "bedrock", "openai"]
 
 
 class Settings(BaseSettings):
@@ -68,9 +70,39 @@ class Settings(BaseSettings):
     chart_height_px: int = 600
     chart_scale: float = 2.0
 
+    # LLM providers (none configured: the rule-based planner answers)
+    llm_providers: Annotated[tuple[ProviderName, ...], NoDecode] = Field(
+        default=(), description="Ordered fallback chain, e.g. 'bedrock,gemini'. Empty: rules only."
+    )
+    llm_timeout_s: float = 30.0  # per call, per attempt
+    llm_max_retries: int = 2  # retries per provider on throttling, 5xx and timeouts
+    llm_send_sample_rows: bool = True  # false: the prompt carries column stats but no rows at all
+    llm_sample_rows: int = 3
+    llm_max_prompt_columns: int = 60  # wide files: the best-ranked columns, the rest by name only
+    llm_code: bool = True  # let the LLM write Plotly code for asks the compiler cannot express
+    llm_code_repairs: int = 2  # tracebacks sent back to the LLM before the compiled plan answers
+    llm_safety_review: bool = False  # a second LLM opinion on generated code before it runs
+    plan_cache_ttl_s: int = 3600  # answers cached per workspace, question, data and thread state
+    gemini_api_key: SecretStr | None = None
+    gemini_model: str = "gemini-2.5-flash"
+    gemini_base_url: str | None = None  # a proxy or gateway in front of the Gemini API
+    bedrock_region: str | None = None  # None: the AWS chain's region (AWS_REGION, profile)
+    bedrock_model_id: str = "anthropic.claude-3-5-haiku-20241022-v1:0"
+    bedrock_endpoint_url: str | None = None  # a VPC endpoint or gateway for bedrock-runtime
+    openai_base_url: str = "https://api.openai.com/v1"  # Ollama: http://localhost:11434/v1
+    openai_api_key: SecretStr | None = None  # optional for local servers
+    openai_model: str = "gpt-4o-mini"
+
     # Logging
     log_level: str = "INFO"
     log_format: Literal["json", "console"] = "console"
+
+    @field_validator("llm_providers", mode="before")
+    @classmethod
+    def _split_providers(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(name.strip().lower() for name in value.split(",") if name.strip())
+        return value
 
     @property
     def max_file_bytes(self) -> int:

@@ -1,7 +1,8 @@
-"""The typed plan every planner returns: the rule-based one now, the LLM one later.
+"""The typed plan every planner returns, rule-based or LLM.
 
 A plan says *what* to chart in terms of the file's columns; it never carries numbers. The compiler
-(`planner.compile`) turns it into Plotly code that computes everything from the data.
+(`planner.compile`) turns it into Plotly code that computes everything from the data, including
+the summary card's values and the table's rows.
 """
 
 from __future__ import annotations
@@ -94,6 +95,12 @@ class ChartSpec(_Frozen):
     other_bucket: bool = False
     bins: int | None = Field(default=None, ge=2, le=500)
     title: str
+    custom: str | None = Field(
+        default=None,
+        max_length=500,
+        description="What the person asked for that the fields above cannot express (an "
+        "annotation, a second axis, a rolling mean…), in words; null when nothing is missing.",
+    )
 
     def columns(self) -> list[str]:
         """Every column this chart reads, in order, without repeats."""
@@ -101,10 +108,51 @@ class ChartSpec(_Frozen):
         return list(dict.fromkeys(n for n in names if n))
 
 
+MetricAggregate = Literal["count", "sum", "mean", "median", "min", "max", "distinct"]
+
+
+class Metric(_Frozen):
+    """One number on the summary card, e.g. total revenue. The value is computed from the file."""
+
+    label: str = Field(max_length=60)
+    column: str | None = None  # None only with "count" (rows)
+    aggregate: MetricAggregate
+    filters: list[Filter] = Field(default_factory=list)
+
+    def columns(self) -> list[str]:
+        names = [self.column, *(f.column for f in self.filters)]
+        return list(dict.fromkeys(n for n in names if n))
+
+
+class SummaryCard(_Frozen):
+    metrics: list[Metric] = Field(min_length=1, max_length=6)
+
+
+MAX_TABLE_ROWS = 20
+
+
+class TableSpec(_Frozen):
+    """A small table: `value` aggregated per `group_by`, sorted, at most 20 rows."""
+
+    title: str = Field(max_length=200)
+    group_by: list[str] = Field(min_length=1, max_length=2)
+    value: str | None = None  # None only with "count"
+    aggregate: Literal["count", "sum", "mean", "median", "min", "max"] = "sum"
+    filters: list[Filter] = Field(default_factory=list)
+    order: Literal["asc", "desc"] = "desc"
+    limit: int = Field(default=10, ge=1, le=MAX_TABLE_ROWS)
+
+    def columns(self) -> list[str]:
+        names = [*self.group_by, self.value, *(f.column for f in self.filters)]
+        return list(dict.fromkeys(n for n in names if n))
+
+
 class Plan(_Frozen):
     """What to draw. `assumptions` lists what the planner had to guess, in words for the user."""
 
     charts: list[ChartSpec] = Field(min_length=1, max_length=4)
+    summary_card: SummaryCard | None = None
+    table: TableSpec | None = None
     assumptions: list[str] = Field(default_factory=list)
     planner: Literal["rules", "llm"] = "rules"
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from planner.plan import Plan
-from post.describe import describe
-from sandbox.executor import SummaryValue
+from post.mrkdwn import escape
 
 Block = dict[str, Any]
 
@@ -19,65 +17,24 @@ CODE_MAX = 2900
 SHOW_CODE_ACTION = "show_code"
 
 
-def result_blocks(
-    *,
-    plan: Plan,
-    summary: dict[str, SummaryValue],
-    file_name: str,
-    request_id: str,
-    elapsed_s: float,
-) -> list[Block]:
-    spec = plan.primary
-    blocks: list[Block] = [
-        {"type": "header", "text": _plain(spec.title, HEADER_MAX)},
-        {"type": "section", "text": _mrkdwn(describe(spec, summary), SECTION_MAX)},
-    ]
-    if plan.assumptions:
-        guessed = "*What I had to guess:* " + " · ".join(plan.assumptions)
-        blocks.append({"type": "context", "elements": [_mrkdwn(guessed, CONTEXT_MAX)]})
-    footer = (
-        f"Planned by {'rules' if plan.planner == 'rules' else 'an LLM'} · {file_name} · "
-        f"{elapsed_s:.1f} s · request `{request_id}`"
-    )
-    blocks.append({"type": "context", "elements": [_mrkdwn(footer, CONTEXT_MAX)]})
-    blocks.append(
-        {
-            "type": "actions",
-            "elements": [
-                {
-                    "type": "button",
-                    "action_id": SHOW_CODE_ACTION,
-                    "text": _plain("Show code", 75),
-                    "value": request_id,
-                }
-            ],
-        }
-    )
-    return blocks
-
-
-def result_fallback_text(plan: Plan, summary: dict[str, SummaryValue]) -> str:
-    """The notification text for clients that do not render blocks."""
-    return f"{plan.primary.title}: {describe(plan.primary, summary)}"
-
-
 def message_blocks(text: str) -> list[Block]:
-    return [{"type": "section", "text": _mrkdwn(text, SECTION_MAX)}]
+    return [{"type": "section", "text": mrkdwn(text, SECTION_MAX)}]
 
 
 def code_blocks(code: str) -> list[Block]:
     shown = code if len(code) <= CODE_MAX else code[:CODE_MAX] + "\n# … (cut)"
     # Triple backticks inside the code would end the block early.
-    shown = shown.replace("```", "`\u200b``")
+    shown = escape(shown).replace("```", "`\u200b``")
     return [{"type": "section", "text": {"type": "mrkdwn", "text": f"```{shown}```"}}]
 
 
-def _plain(text: str, limit: int) -> dict[str, Any]:
+def plain(text: str, limit: int) -> dict[str, Any]:
     return {"type": "plain_text", "text": _cut(text, limit), "emoji": True}
 
 
-def _mrkdwn(text: str, limit: int) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": _cut(text, limit)}
+def mrkdwn(text: str, limit: int) -> dict[str, Any]:
+    """Every mrkdwn text we send is escaped: none of ours links or mentions on purpose."""
+    return {"type": "mrkdwn", "text": _cut(escape(text), limit)}
 
 
 def _cut(text: str, limit: int) -> str:

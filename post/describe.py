@@ -67,7 +67,7 @@ def describe(spec: ChartSpec, summary: Mapping[str, SummaryValue]) -> str:
     top_label, top_value = summary.get("top_label"), summary.get("top_value")
     if top_label is not None and isinstance(top_value, int | float):
         label = _time_label(str(top_label), spec.time_grain)
-        sentence += f" Largest: *{label}* at {_number(float(top_value))}."
+        sentence += f" Largest: *{label}* at {format_number(float(top_value))}."
     return sentence
 
 
@@ -83,7 +83,7 @@ def _int(value: SummaryValue) -> int | None:
     return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def _number(value: float) -> str:
+def format_number(value: float) -> str:
     if value.is_integer() and abs(value) < 1e15:
         return f"{int(value):,}"
     return f"{value:,.2f}" if abs(value) >= 1 else f"{value:.4g}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.progress import Stage
+from post.mrkdwn import escape
 
 STAGE_TEXT: dict[Stage, str] = {
     "reading": ":hourglass_flowing_sand: Reading {file}…",
@@ -47,8 +48,8 @@ def user_error(message: str) -> str:
 
 
 def command_asked(user_id: str, question: str) -> str:
-    shown = question.strip() or "(no question: I'll pick a chart)"
-    return f"<@{user_id}> asked for a chart: “{shown[:500]}”"
+    shown = escape(question.strip()[:500]) or "(no question: I'll pick a chart)"
+    return f"<@{user_id}> asked for a chart: “{shown}”"
 
 
 COMMAND_NO_FILE = (

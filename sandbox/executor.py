@@ -3,7 +3,8 @@
 Contract for the code that runs: the runner loads the job's Parquet read-only as `df` (pandas),
 with `pd`, `np`, `px` and `go` already imported; the code must leave a Plotly figure in `fig` and
 may leave a flat dict of scalars in `summary` (numbers the result message quotes, computed from the
-data). The runner returns the figure as JSON, the summary, captured stdout (capped) and timings.
+data) and a small DataFrame in `result_table` (at most 20 rows). The runner returns the figure as
+JSON, the summary, the table, captured stdout (capped) and timings.
 """
 
 from __future__ import annotations
@@ -19,9 +20,17 @@ from core.errors import CodeFailed
 SummaryValue = str | int | float | bool | None
 
 
+class TableData(BaseModel):
+    """A small table computed by the code (`result_table`): column names and rows of scalars."""
+
+    columns: list[str]
+    rows: list[list[SummaryValue]]
+
+
 class RunResult(BaseModel):
     figure: dict[str, Any]
     summary: dict[str, SummaryValue] = Field(default_factory=dict)
+    table: TableData | None = None
     stdout: str = ""
     elapsed_ms: float
 
@@ -55,7 +64,7 @@ def result_from_json(payload: bytes) -> RunResult:
         raise CodeFailed(str(data.get("traceback") or data.get("message") or "unknown error"))
     try:
         return RunResult.model_validate(
-            {k: data.get(k) for k in ("figure", "summary", "stdout", "elapsed_ms")}
+            {k: data.get(k) for k in ("figure", "summary", "table", "stdout", "elapsed_ms")}
         )
     except ValidationError as exc:
         raise CodeFailed(f"the sandbox returned a malformed result: {exc}") from exc

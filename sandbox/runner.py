@@ -13,7 +13,8 @@ only; it must never import Chartroom's own packages, which are not mounted there
 
 Exactly one JSON object is the result:
 
-    {"ok": true, "figure": {...}, "summary": {...}, "stdout": "...", "elapsed_ms": 12.3}
+    {"ok": true, "figure": {...}, "summary": {...}, "table": null, "stdout": "...",
+     "elapsed_ms": 12.3}
     {"ok": false, "error_type": "...", "message": "...", "traceback": "..."}
 
 Why a private channel and not plain stdout: chart code may print anything, including something
@@ -46,6 +47,8 @@ MAX_TRACEBACK_CHARS = 8_000
 MAX_MESSAGE_CHARS = 2_000
 MAX_SUMMARY_ITEMS = 50
 MAX_SUMMARY_STR_CHARS = 1_000
+MAX_TABLE_ROWS = 20
+MAX_TABLE_COLUMNS = 8
 
 # Docker mode: the result is this marker, the base64 of the result JSON and a newline, and it is
 # the only thing on the container's stdout. Base64 keeps the daemon's log file small (its JSON
@@ -165,6 +168,43 @@ def _summary(namespace: dict[str, Any]) -> dict[str, Any]:
     return {str(k): _json_scalar(str(k), v) for k, v in raw.items()}
 
 
+def _table(namespace: dict[str, Any]) -> dict[str, Any] | None:
+    """`result_table`, an optional small DataFrame, as {"columns": [...], "rows": [[...]]}."""
+    import pandas as pd
+
+    frame = namespace.get("result_table")
+    if frame is None:
+        return None
+    if not isinstance(frame, pd.DataFrame):
+        raise ChartError(f"`result_table` must be a pandas DataFrame, not a {type(frame).__name__}")
+    if len(frame) > MAX_TABLE_ROWS or len(frame.columns) > MAX_TABLE_COLUMNS:
+        raise ChartError(
+            f"`result_table` is {len(frame)}×{len(frame.columns)}; at most {MAX_TABLE_ROWS} rows "
+            f"and {MAX_TABLE_COLUMNS} columns allowed"
+        )
+    columns = [str(c)[:MAX_SUMMARY_STR_CHARS] for c in frame.columns]
+    rows = [
+        [_json_scalar("result_table", _cell(v)) for v in row]
+        for row in frame.itertuples(index=False, name=None)
+    ]
+    return {"columns": columns, "rows": rows}
+
+
+def _cell(value: Any) -> Any:
+    if hasattr(value, "isoformat") and callable(value.isoformat):  # timestamps, dates
+        return value.isoformat()
+    if hasattr(value, "item") and callable(value.item):
+        return value.item()
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value if isinstance(value, (bool, int, float, str)) or value is None else str(value)
+
+
 def _figure_json(namespace: dict[str, Any], max_figure_bytes: int) -> str:
     import plotly.graph_objects as go
     from plotly.utils import PlotlyJSONEncoder
@@ -224,6 +264,7 @@ def _run(code: str, data: str, max_figure_bytes: int, stdout: CappedWriter) -> s
     figure = _figure_json(namespace, max_figure_bytes)
     rest = {
         "summary": _summary(namespace),
+        "table": _table(namespace),
         "stdout": stdout.getvalue(),
         "elapsed_ms": round(code_ms, 3),
         "total_ms": round((time.perf_counter() - started) * 1000, 3),

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import socket
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -16,13 +17,19 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from core import worker_status
 from core.logs import get_logger
-from core.settings import Settings
+from core.settings import ProviderName, Settings
 from core.slack import slack_client
 from core.worker_status import WorkerStatus
 from ingest.limits import IngestLimits
+from planner.code_prompt import CODE_PROMPT_VERSION
+from planner.llm_planner import LLMPlanner
+from planner.prompt import PromptOptions
+from providers.factory import make_chain
 from render.process import RendererProcess
 from sandbox.factory import backend_status, make_executor
 from sandbox.guarded import PolicyCheckedExecutor
+from workers.answer_cache import AnswerCache
+from workers.custom_code import CustomCodeWriter
 from workers.pipeline import Pipeline, RenderOptions
 
 log = get_logger(__name__)
@@ -41,13 +48,33 @@ class WorkerDeps:
         return token.get_secret_value() if token else ""
 
 
-def make_pipeline(settings: Settings) -> Pipeline:
+def make_pipeline(
+    settings: Settings,
+    *,
+    redis: Redis | None = None,
+    providers: Sequence[ProviderName] | None = None,
+) -> Pipeline:
     """The pipeline with the sandbox backend resolved against this machine (blocking: it may
-    ask the Docker daemon)."""
+    ask the Docker daemon). With `redis`, answers are cached; `providers` overrides
+    `LLM_PROVIDERS` (raises `ProviderNotConfigured` naming a missing setting)."""
     status = backend_status(settings)
     executor = make_executor(settings, status)
+    chain = make_chain(settings, providers)
+    options = prompt_options(settings)
+    checked = PolicyCheckedExecutor(executor) if settings.sandbox_policy else executor
+    code_writer = (
+        CustomCodeWriter(
+            chain,
+            executor,  # the writer always runs the policy itself, whatever SANDBOX_POLICY says
+            repairs=settings.llm_code_repairs,
+            safety_review=settings.llm_safety_review,
+            options=options,
+        )
+        if chain is not None and settings.llm_code
+        else None
+    )
     return Pipeline(
-        executor=PolicyCheckedExecutor(executor) if settings.sandbox_policy else executor,
+        executor=checked,
         # Rendering happens in its own jailed process: no secrets, no network.
         renderer=RendererProcess(
             timeout_s=settings.render_timeout_s, max_renders=settings.render_max_renders
@@ -59,13 +86,37 @@ def make_pipeline(settings: Settings) -> Pipeline:
             scale=settings.chart_scale,
         ),
         sandbox_warning=status["warning"],
+        planner=LLMPlanner(chain, options) if chain is not None else None,
+        code_writer=code_writer,
+        cache=AnswerCache(redis, settings.plan_cache_ttl_s) if redis is not None else None,
+        planner_settings=planner_settings(settings, chain.describe() if chain else "rules"),
+    )
+
+
+def prompt_options(settings: Settings) -> PromptOptions:
+    return PromptOptions(
+        max_columns=settings.llm_max_prompt_columns,
+        sample_rows=settings.llm_sample_rows if settings.llm_send_sample_rows else 0,
+    )
+
+
+def planner_settings(settings: Settings, providers: str) -> str:
+    """Everything about how answers are made that belongs in the answer cache's key."""
+    return "|".join(
+        [
+            providers,
+            prompt_options(settings).fingerprint(),
+            f"{CODE_PROMPT_VERSION}:code={settings.llm_code}:repairs={settings.llm_code_repairs}"
+            f":review={settings.llm_safety_review}",
+            f"size={settings.chart_width_px}x{settings.chart_height_px}@{settings.chart_scale}",
+        ]
     )
 
 
 def make_startup(settings: Settings) -> Any:
     async def startup(ctx: dict[str, Any]) -> None:
         # Resolving the sandbox backend asks the Docker daemon: keep it off the event loop.
-        pipeline = await asyncio.to_thread(make_pipeline, settings)
+        pipeline = await asyncio.to_thread(make_pipeline, settings, redis=ctx["redis"])
         # Start Chromium and the sandbox's warm pool now, so the first chart doesn't pay for it.
         await pipeline.renderer.start()
         await pipeline.executor.start()
@@ -108,3 +159,5 @@ async def shutdown(ctx: dict[str, Any]) -> None:
     await deps.http.close()
     await deps.pipeline.renderer.aclose()
     await deps.pipeline.executor.aclose()
+    if deps.pipeline.planner is not None:
+        await deps.pipeline.planner.chain.aclose()

@@ -16,11 +16,14 @@ from core.records import AnswerRecord, save_answer
 from core.request import PlotRequest
 from ingest.slack_files import download_slack_file
 from post import texts
-from post.blocks import result_blocks, result_fallback_text
+from post.result_blocks import result_blocks, result_fallback_text
 from post.slack import upload_chart
+from workers.answer_cache import CacheScope
 from workers.context import WorkerDeps
 from workers.files import find_data_file
+from workers.pipeline import Asker
 from workers.reply import ThreadReply
+from workers.thread_memory import load_turns, remember_turn
 
 log = get_logger(__name__)
 
@@ -94,15 +97,16 @@ async def _answer(
         timeout_s=deps.settings.download_timeout_s,
     )
     reply.file_name = downloaded.name
+    history, version = await load_turns(ctx["redis"], request)
+    asker = Asker(CacheScope(request.team_id, version), history)
     result = await deps.pipeline.run(
-        downloaded.path, downloaded.name, request.text, workdir, progress=reply.stage
+        downloaded.path, downloaded.name, request.text, workdir, progress=reply.stage, asker=asker
     )
     await upload_chart(deps.slack, request, result)
     await reply.say(
-        result_fallback_text(result.plan, result.summary),
+        result_fallback_text(result),
         blocks=result_blocks(
-            plan=result.plan,
-            summary=result.summary,
+            result,
             file_name=downloaded.name,
             request_id=request.request_id,
             elapsed_s=time.monotonic() - started,
@@ -121,7 +125,19 @@ async def _answer(
         ),
         ttl_s=ANSWER_TTL_S,
     )
-    log.info("charted", timings_ms={k: round(v) for k, v in result.timings_ms.items()})
+    await remember_turn(ctx["redis"], request, result.plan)
+    log.info(
+        "charted",
+        planner=result.planned.path,
+        model=result.planned.model,
+        code_paths=[c.path for c in result.charts],
+        cache_hit=result.cache_hit,
+        llm_calls=result.usage.calls,
+        input_tokens=result.usage.usage.input_tokens,
+        output_tokens=result.usage.usage.output_tokens,
+        cost_usd=result.usage.cost_usd,
+        timings_ms={k: round(v) for k, v in result.timings_ms.items()},
+    )
 
 
 def _safe_dirname(request_id: str) -> str:

@@ -1,28 +1,40 @@
 """The chart pipeline shared by the Slack worker and `python bot.py plot`.
 
-    local file ─▶ ingest (parse, normalize, Parquet, profile) ─▶ plan ─▶ code ─▶ sandbox ─▶ render
+    local file ─▶ ingest ─▶ cache? ─▶ plan (LLM or rules) ─▶ code per chart ─▶ sandbox ─▶ render
 
-It knows nothing about Slack: the caller fetches the file first and passes a `progress` callback
-that is awaited as each stage starts.
+It knows nothing about Slack: the caller fetches the file first, says who is asking (for the cache
+and the thread's history) and passes a `progress` callback awaited as each stage starts.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from core.errors import CodeFailed, CodeTimedOut
+from core.logs import get_logger
 from core.progress import Progress, no_progress
 from ingest.limits import IngestLimits
 from ingest.load import ingest_file
 from ingest.profile import DataProfile
 from planner.compile import compile_chart
-from planner.plan import Plan
-from planner.rules import plan_from_rules
+from planner.compile_extras import compile_extras
+from planner.llm_planner import LLMPlanner, PlannedAnswer, plan_with_rules
+from planner.plan import ChartSpec
+from planner.prompt import Turn
+from providers.chain import UsageLedger
 from render.renderer import Renderer
-from sandbox.executor import Executor, SummaryValue
+from sandbox.executor import Executor, TableData
+from workers.answer import ChartResult, DrawnChart
+from workers.answer_cache import AnswerCache, CacheScope, cache_key, data_fingerprint
+from workers.custom_code import CustomCode, CustomCodeWriter
+
+log = get_logger(__name__)
+
+__all__ = ["Asker", "ChartResult", "Pipeline", "RenderOptions"]
 
 
 @dataclass(frozen=True)
@@ -32,28 +44,27 @@ class RenderOptions:
     scale: float = 2.0
 
 
-@dataclass
-class ChartResult:
-    """What one question produced. Numbers in `summary` were computed from the file."""
+@dataclass(frozen=True)
+class Asker:
+    """Where the question comes from: the cache's scope and the thread's earlier turns."""
 
-    plan: Plan
-    code: str
-    profile: DataProfile
-    figure: dict[str, Any]
-    summary: dict[str, SummaryValue]
-    png: bytes
-    timings_ms: dict[str, float] = field(default_factory=dict)
+    scope: CacheScope
+    history: Sequence[Turn] = ()
 
 
 @dataclass
 class Pipeline:
-    """Long-lived parts (the sandbox executor and the warm renderer) plus per-run limits."""
+    """Long-lived parts (sandbox executor, warm renderer, LLM planner, cache) plus limits."""
 
     executor: Executor
     renderer: Renderer
     limits: IngestLimits
     render: RenderOptions = field(default_factory=RenderOptions)
     sandbox_warning: str | None = None  # why the sandbox is not the configured backend, if so
+    planner: LLMPlanner | None = None  # None: the rule-based planner answers
+    code_writer: CustomCodeWriter | None = None  # None: asks the compiler can't express are noted
+    cache: AnswerCache | None = None
+    planner_settings: str = "rules"  # part of the cache key
 
     async def run(
         self,
@@ -63,6 +74,7 @@ class Pipeline:
         workdir: Path,
         *,
         progress: Progress = no_progress,
+        asker: Asker | None = None,
     ) -> ChartResult:
         timings: dict[str, float] = {}
         await progress("reading")
@@ -73,30 +85,102 @@ class Pipeline:
                 ingest_file, data_path, file_name, workdir, self.limits
             )
             profile = ingested.profile
+        key = None
+        if self.cache is not None and asker is not None:
+            fingerprint = await asyncio.to_thread(data_fingerprint, ingested.parquet_path)
+            key = cache_key(asker.scope, question, fingerprint, self.planner_settings)
+            with _timer(timings, "cache"):
+                hit = await self._cached(key, profile)
+            if hit is not None:
+                hit.timings_ms = timings
+                log.info("answer cache hit", key=key)
+                return hit
+        ledger = UsageLedger()
         await progress("planning")
         with _timer(timings, "plan"):
-            plan = plan_from_rules(question, profile)
-            code = compile_chart(plan.primary, profile)
+            planned = await self._plan(question, profile, asker, ledger)
         await progress("running")
         with _timer(timings, "sandbox"):
-            run = await self.executor.run(code, ingested.parquet_path)
+            charts, table = await self._draw(planned, profile, ingested.parquet_path, ledger)
         await progress("rendering")
         with _timer(timings, "render"):
-            png = await self.renderer.png(
-                run.figure,
-                width=self.render.width_px,
-                height=self.render.height_px,
-                scale=self.render.scale,
-            )
-        return ChartResult(
-            plan=plan,
-            code=code,
-            profile=profile,
-            figure=run.figure,
-            summary=run.summary,
-            png=png,
-            timings_ms=timings,
+            for chart in charts:
+                chart.png = await self.renderer.png(
+                    chart.figure,
+                    width=self.render.width_px,
+                    height=self.render.height_px,
+                    scale=self.render.scale,
+                )
+        result = ChartResult(
+            planned.plan, planned, charts, profile, table, usage=ledger, timings_ms=timings
         )
+        if key is not None and self.cache is not None:
+            await self.cache.put(key, result.to_cache())
+        return result
+
+    async def _cached(self, key: str, profile: DataProfile) -> ChartResult | None:
+        assert self.cache is not None
+        entry = await self.cache.get(key)
+        if entry is None:
+            return None
+        try:
+            return ChartResult.from_cache(entry, profile)
+        except (KeyError, ValueError, TypeError):
+            log.warning("answer cache entry of another shape; answering afresh", key=key)
+            return None
+
+    async def _plan(
+        self, question: str, profile: DataProfile, asker: Asker | None, ledger: UsageLedger
+    ) -> PlannedAnswer:
+        if self.planner is None:
+            return plan_with_rules(question, profile)
+        history = asker.history if asker else ()
+        return await self.planner.plan(question, profile, history=history, ledger=ledger)
+
+    async def _draw(
+        self, planned: PlannedAnswer, profile: DataProfile, data_path: Path, ledger: UsageLedger
+    ) -> tuple[list[DrawnChart], TableData | None]:
+        """Run each chart's compiled code (the first also computes the card and table), then the
+        model's code where the plan asks for more than the compiler can draw."""
+        plan = planned.plan
+        charts: list[DrawnChart] = []
+        table = None
+        for index, spec in enumerate(plan.charts):
+            code = compile_chart(spec, profile)
+            if index == 0:
+                code += compile_extras(plan, profile)
+            try:
+                run = await self.executor.run(code, data_path)
+            except (CodeFailed, CodeTimedOut):
+                if index == 0:
+                    raise
+                # A second chart of a model's plan that fails should not cost the whole answer.
+                log.warning("dropping a chart whose code failed", chart=index, exc_info=True)
+                continue
+            if index == 0:
+                table = run.table
+            chart = DrawnChart(spec, code, run.figure, run.summary)
+            if spec.custom:
+                await self._customize(chart, profile, data_path, ledger)
+            charts.append(chart)
+        return charts, table
+
+    async def _customize(
+        self, chart: DrawnChart, profile: DataProfile, data_path: Path, ledger: UsageLedger
+    ) -> None:
+        spec: ChartSpec = chart.spec
+        if self.code_writer is None:
+            chart.note = f"I drew the chart without “{spec.custom}”: LLM code is off here."
+            return
+        outcome = await self.code_writer.draw(spec, chart.code, profile, data_path, ledger=ledger)
+        if isinstance(outcome, CustomCode):
+            chart.code, chart.figure = outcome.code, outcome.figure
+            chart.path = "llm-code-repaired" if outcome.repairs else "llm-code"
+        else:
+            chart.note = (
+                f"I couldn't add “{spec.custom}” ({outcome.reason}), so this is the chart "
+                "without it."
+            )
 
 
 class _timer:

@@ -13,6 +13,7 @@ from core.progress import Stage
 from core.request import PlotRequest
 from post import texts
 from post.blocks import message_blocks
+from post.mrkdwn import escape
 
 log = get_logger(__name__)
 
@@ -40,14 +41,14 @@ class ThreadReply:
             await self.client.chat_update(
                 channel=self.request.channel_id,
                 ts=self.request.placeholder_ts,
-                text=text,
+                text=escape(text),
                 blocks=blocks or message_blocks(text),
             )
         else:
             response = await self.client.chat_postMessage(
                 channel=self.request.channel_id,
                 thread_ts=self.request.thread_ts,
-                text=text,
+                text=escape(text),
                 blocks=blocks or message_blocks(text),
             )
             self.request = self.request.model_copy(update={"placeholder_ts": response["ts"]})

@@ -9,25 +9,20 @@ import json
 import os
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 import pytest_asyncio
-from aiohttp import web
-from arq import create_pool
-from arq.connections import ArqRedis, RedisSettings
-from arq.worker import Worker
 
-from core.logs import configure_logging
-from core.settings import Settings
-from core.slack import slack_client
-from handlers.app import build_app
-from handlers.dispatch import Dispatcher
-from handlers.http import build_web_app
-from tests.fakes.slack_api import FakeSlack
+from tests.e2e.stack import (
+    CHANNEL,
+    SALES_CSV,
+    SIGNING_SECRET,
+    Stack,
+    running_stack,
+)
 from tests.fakes.slack_events import (
     dm_event,
     event_envelope,
@@ -35,90 +30,14 @@ from tests.fakes.slack_events import (
     post_event,
     post_form,
 )
-from workers.settings import worker_options
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-
-SIGNING_SECRET = "test-signing-secret"
-CHANNEL = "C0001"
-SALES_CSV = b"date,region,product,revenue\n" + b"".join(
-    f"2024-{m:02d}-{d:02d},{r},{p},{(m * 37 + d * 11 + len(r) * 5 + len(p)) % 500 + 50}\n".encode()
-    for m in range(1, 13)
-    for d in (3, 17)
-    for r in ("EU", "US", "APAC")
-    for p in ("Widget", "Gadget")
-)
-
-
-@dataclass
-class Stack:
-    slack: FakeSlack
-    events_url: str
-    redis: ArqRedis
-    settings: Settings
-
-    def share(self, name: str, content: bytes, **kwargs: Any) -> dict[str, Any]:
-        """A file as it appears attached to an event."""
-        return self.slack.file_object(self.slack.add_file(name, content, **kwargs))
-
-    async def mention(self, text: str, **kwargs: Any) -> tuple[str, str]:
-        """@mention the bot; returns (event id, thread ts)."""
-        event = mention_event(text, channel=CHANNEL, **kwargs)
-        envelope = event_envelope(event)
-        assert await post_event(self.events_url, envelope, SIGNING_SECRET) == 200
-        return envelope["event_id"], event.get("thread_ts") or event["ts"]
-
-    async def final_reply(
-        self, thread_ts: str, *, channel: str = CHANNEL, timeout_s: float = 90
-    ) -> dict[str, Any]:
-        """The bot's reply in the thread once it has stopped saying it is working."""
-
-        def done() -> bool:
-            replies = self.slack.thread_messages(channel, thread_ts)
-            return bool(replies) and not _is_progress(replies[-1]["text"])
-
-        await self.slack.wait_for(done, timeout_s)
-        return self.slack.thread_messages(channel, thread_ts)[-1]
-
-
-def _is_progress(text: str) -> bool:
-    return any(word in text for word in ("Reading", "Planning", "Running the chart", "Drawing"))
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
-    configure_logging(level="INFO", fmt="console")  # as `bot.py` does: with the secret mask
-    slack = FakeSlack()
-    await slack.start()
-    settings = Settings(
-        slack_bot_token=slack.bot_token,
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=slack.api_url,
-        queue_name=f"chartroom:test:{uuid.uuid4().hex}",
-        workspace_dir=tmp_path_factory.mktemp("workspace"),
-        max_file_mb=1,
-        sandbox_timeout_s=20,
-        _env_file=None,
-    )
-    redis = await create_pool(RedisSettings.from_dsn(settings.redis_url))
-    dispatcher = Dispatcher(redis=redis, queue_name=settings.queue_name, dedupe_ttl_s=600)
-    bolt_app = build_app(
-        client=slack_client(settings), signing_secret=SIGNING_SECRET, dispatcher=dispatcher
-    )
-    runner = web.AppRunner(build_web_app(bolt_app, redis), access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    options = worker_options(settings) | {"handle_signals": False, "poll_delay": 0.05}
-    worker = Worker(**options)
-    worker_task = asyncio.create_task(worker.async_run())
-    yield Stack(slack, f"http://127.0.0.1:{port}/slack/events", redis, settings)
-    await worker.close()
-    worker_task.cancel()
-    await runner.cleanup()
-    await redis.aclose()
-    await slack.stop()
+    async with running_stack(tmp_path_factory.mktemp("workspace")) as running:
+        yield running
 
 
 async def test_a_mention_with_a_csv_becomes_a_chart_in_the_thread(stack: Stack) -> None:
@@ -236,7 +155,7 @@ async def test_plot_command_charts_the_last_file_shared_in_the_channel(stack: St
         {
             "command": "/plot",
             "text": "revenue by region",
-            "team_id": "T0001",
+            "team_id": stack.team_id,
             "channel_id": CHANNEL,
             "user_id": "U0001",
             "trigger_id": uuid.uuid4().hex,
@@ -262,7 +181,7 @@ async def test_show_code_button_posts_the_code_to_the_person(stack: Stack, tmp_p
     button = final["blocks"][-1]["elements"][0]
     payload = {
         "type": "block_actions",
-        "team": {"id": "T0001"},
+        "team": {"id": stack.team_id},
         "user": {"id": "U0002"},
         "channel": {"id": CHANNEL},
         "container": {"type": "message", "message_ts": final["ts"], "channel_id": CHANNEL},

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from planner.plan import ChartSpec, Filter, Plan
-from post.blocks import CODE_MAX, code_blocks, result_blocks
+from planner.plan import ChartSpec, Filter
+from post.blocks import CODE_MAX, code_blocks
 from post.describe import describe
 
 
@@ -47,19 +47,6 @@ def test_count_line_and_histogram_read_naturally() -> None:
     assert describe(line, {}).startswith("Average *sales* over *day* per month")
     histogram = ChartSpec(chart_type="histogram", x="price", title="t")
     assert describe(histogram, {}).startswith("Distribution of *price*")
-
-
-def test_result_blocks_respect_slack_limits_and_carry_the_request_id() -> None:
-    plan = Plan(charts=[_bar(title="T" * 400)], assumptions=["Summed revenue" * 300])
-    blocks = result_blocks(
-        plan=plan, summary={}, file_name="sales.csv", request_id="Ev1", elapsed_s=1.23
-    )
-    assert blocks[0]["type"] == "header"
-    assert len(blocks[0]["text"]["text"]) <= 150
-    assert all(
-        len(e["text"]) <= 2000 for b in blocks if b["type"] == "context" for e in b["elements"]
-    )
-    assert blocks[-1]["elements"][0]["value"] == "Ev1"
 
 
 def test_code_is_shown_in_a_code_block_that_cannot_be_closed_early() -> None:

@@ -1,0 +1,127 @@
+"""The LLM planner: ask the provider chain for a `Plan`, check it against the data, repair once,
+else let the rule-based planner answer.
+
+    question + profile ─▶ prompt ─▶ chain.generate ─▶ extract JSON ─▶ check against the data
+                                         ▲                                   │ problems
+                                         └────── one repair turn ◀───────────┘
+                                                         │ still wrong, or no provider answered
+                                                         ▼
+                                                 plan_from_rules
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from core.errors import NoMatchingColumn
+from core.logs import get_logger
+from ingest.profile import DataProfile
+from planner.answer_json import AnswerNotJSON, extract_json
+from planner.compile import compile_chart
+from planner.compile_extras import compile_extras
+from planner.plan import Plan
+from planner.plan_check import PlanProblems, check_plan
+from planner.prompt import PromptOptions, Turn, plan_messages, plan_schema, repair_message
+from planner.rules import plan_from_rules
+from providers.base import Completion, Message
+from providers.chain import ProviderChain, UsageLedger
+from providers.errors import ProviderError
+
+log = get_logger(__name__)
+
+PlanPath = Literal["rules", "llm", "llm-repaired"]
+
+
+@dataclass(frozen=True)
+class PlannedAnswer:
+    """A plan and how it was reached, for the result message and the logs."""
+
+    plan: Plan
+    path: PlanPath
+    model: str | None = None  # "gemini:gemini-2.5-flash" when an LLM planned
+    fallback_reason: str | None = None  # why rules answered although an LLM was configured
+    repaired: list[str] = field(default_factory=list)  # the problems the repair turn fixed
+
+
+def plan_with_rules(question: str, profile: DataProfile) -> PlannedAnswer:
+    return PlannedAnswer(plan_from_rules(question, profile), "rules")
+
+
+@dataclass
+class LLMPlanner:
+    chain: ProviderChain
+    options: PromptOptions = field(default_factory=PromptOptions)
+
+    async def plan(
+        self,
+        question: str,
+        profile: DataProfile,
+        *,
+        history: Sequence[Turn] = (),
+        ledger: UsageLedger | None = None,
+    ) -> PlannedAnswer:
+        messages = plan_messages(question, profile, history=history, options=self.options)
+        try:
+            first = await self._ask(messages, ledger)
+            try:
+                return PlannedAnswer(read_plan(first, profile), "llm", _label(first))
+            except PlanProblems as exc:
+                problems = exc.problems
+            log.info("llm plan rejected, asking for a repair", problems=problems[:10])
+            repair = [
+                *messages,
+                Message("assistant", first.text[:20_000]),
+                repair_message(problems),
+            ]
+            second = await self._ask(repair, ledger)
+            try:
+                plan = read_plan(second, profile)
+            except PlanProblems as exc:
+                log.warning("llm plan still wrong after repair", problems=exc.problems[:10])
+                return self._rules(question, profile, "the model's plan did not fit the data")
+            return PlannedAnswer(plan, "llm-repaired", _label(second), repaired=problems)
+        except ProviderError as exc:
+            log.warning("no llm plan, rules answer", error=type(exc).__name__, detail=exc.detail)
+            return self._rules(question, profile, "no model answered in time")
+
+    async def _ask(self, messages: list[Message], ledger: UsageLedger | None) -> Completion:
+        return await self.chain.generate(
+            messages, schema=plan_schema(), ledger=ledger, purpose="plan"
+        )
+
+    @staticmethod
+    def _rules(question: str, profile: DataProfile, reason: str) -> PlannedAnswer:
+        # NoMatchingColumn from the rules still reaches the person: it says which columns exist.
+        return PlannedAnswer(plan_from_rules(question, profile), "rules", fallback_reason=reason)
+
+
+def read_plan(completion: Completion, profile: DataProfile) -> Plan:
+    """The completion as a plan that fits the data and compiles, else `PlanProblems` saying why."""
+    try:
+        data = completion.parsed if completion.parsed is not None else extract_json(completion.text)
+    except AnswerNotJSON as exc:
+        raise PlanProblems([str(exc)]) from exc
+    plan: Plan = check_plan(data, profile)
+    problems: list[str] = []
+    for index, spec in enumerate(plan.charts):
+        try:
+            compile_chart(spec, profile)
+        except (ValueError, NoMatchingColumn) as exc:
+            problems.append(f"charts[{index}]: {_reason(exc)}")
+    try:
+        compile_extras(plan, profile)
+    except (ValueError, KeyError) as exc:
+        problems.append(f"summary_card/table: {_reason(exc)}")
+    if problems:
+        raise PlanProblems(problems)
+    return plan
+
+
+def _reason(exc: Exception) -> str:
+    return exc.user_message if isinstance(exc, NoMatchingColumn) else str(exc)
+
+
+def _label(completion: Completion) -> str:
+    return f"{completion.provider}:{completion.model}"
