@@ -16,8 +16,8 @@ from pydantic import BaseModel, ValidationError
 from ingest.profile import DataProfile
 from planner.plan import TIME_GRAIN_WORDS, ChartSpec, Filter, Metric, Plan, TableSpec
 from planner.plan_problems import (
-    MAX_PROBLEMS,
     PlanProblems,
+    Roles,
     chart_problems,
     column_problem,
     filter_problems,
@@ -37,6 +37,8 @@ _OPS = {"=": "eq", "==": "eq", "!=": "ne", ">": "gt", ">=": "gte", "<": "lt", "<
 _OPS |= {"not in": "not_in", "notin": "not_in"}
 _GRAINS = {word: code for code, word in TIME_GRAIN_WORDS.items()}
 _GRAINS |= {"daily": "D", "weekly": "W", "monthly": "M", "quarterly": "Q", "yearly": "Y"}
+# Past these many unknown columns, the fuzzy "did you mean" is left out (it scans every column).
+_MAX_SUGGESTIONS = 5
 _NULLS = frozenset({"", "null", "none"})
 _NAME_KEYS: tuple[Callable[[str], str], ...] = (
     lambda s: s.strip().casefold(),
@@ -57,20 +59,19 @@ def check_plan(data: dict[str, Any], profile: DataProfile) -> Plan:
     Raises:
         PlanProblems: with every problem found, one short line each, to send back to the model.
     """
-    raw = _normalised(data, _Columns(profile.names()))
-    names = set(profile.names())
-    missing = [(w, v) for w, v in _column_slots(raw) if isinstance(v, str) and v not in names]
-    # Suggestions cost a fuzzy match each; past the lines the model will see, plain ones do.
-    problems = [column_problem(where, value, profile) for where, value in missing[:MAX_PROBLEMS]]
-    problems += [
-        f"{where}: column {value!r} does not exist" for where, value in missing[MAX_PROBLEMS:]
+    columns = _Columns(profile.names())
+    raw = _normalised(data, columns)
+    missing = [(w, v) for w, v in _column_slots(raw) if isinstance(v, str) and v not in columns]
+    problems = [
+        column_problem(where, value, profile, suggest=i < _MAX_SUGGESTIONS)
+        for i, (where, value) in enumerate(missing)
     ]
     plan: Plan | None = None
     try:
         plan = Plan.model_validate(raw)
     except ValidationError as exc:
         problems += validation_problems(exc)
-    problems += _meaning_problems(raw, profile)
+    problems += _meaning_problems(raw, {c.name: c.role for c in profile.columns})
     if problems or plan is None:
         raise PlanProblems(in_order(problems))
     return plan
@@ -80,6 +81,7 @@ def check_plan(data: dict[str, Any], profile: DataProfile) -> Plan:
 
 
 def _normalised(data: dict[str, Any], names: _Columns) -> dict[str, Any]:
+    """A copy of `data` with the slips models often make put right; nothing here is a problem."""
     if "charts" not in data and isinstance(data.get("plan"), dict):
         data = data["plan"]
     if "charts" not in data and "chart_type" in data:  # one chart instead of a plan
@@ -139,7 +141,7 @@ def _table(table: dict[str, Any], names: _Columns) -> dict[str, Any]:
     _optional_column(out, "value", names)
     group_by = [out["group_by"]] if isinstance(out.get("group_by"), str) else out.get("group_by")
     if isinstance(group_by, list):
-        out["group_by"] = [_column(name, names) for name in group_by]
+        out["group_by"] = [names.spelled(name) for name in group_by]
     return _with_filters(out, names)
 
 
@@ -153,7 +155,8 @@ def _filter(item: Any, names: _Columns) -> Any:
     if not isinstance(item, dict):
         return item
     out = dict(item)
-    out["column"] = _column(out.get("column"), names)
+    if "column" in out:
+        out["column"] = names.spelled(out["column"])
     _word(out, "op", _OPS)
     value = out.get("value")
     text = str(value).strip() if isinstance(value, str | float) else ""
@@ -175,11 +178,7 @@ def _optional_column(part: dict[str, Any], key: str, names: _Columns) -> None:
     if isinstance(value, str) and value not in names and value.strip().lower() in _NULLS:
         part[key] = None
     elif key in part:
-        part[key] = _column(value, names)
-
-
-def _column(value: Any, names: _Columns) -> Any:
-    return names.spelled(value)
+        part[key] = names.spelled(value)
 
 
 class _Columns:
@@ -193,7 +192,7 @@ class _Columns:
                 index.setdefault(key(name), []).append(name)
 
     def __contains__(self, value: object) -> bool:
-        return value in self.exact
+        return isinstance(value, str) and value in self.exact
 
     def spelled(self, value: Any) -> Any:
         """The file's own spelling of a column named in another case or with other spaces;
@@ -232,21 +231,21 @@ def _filter_slots(part: dict[str, Any], where: str) -> Iterator[tuple[str, Any]]
         yield f"{where}.filters[{i}].column", item.get("column")
 
 
-def _meaning_problems(raw: dict[str, Any], profile: DataProfile) -> list[str]:
+def _meaning_problems(raw: dict[str, Any], roles: Roles) -> list[str]:
     """What does not make sense for the data, in every part that passes the contract alone."""
     problems: list[str] = []
     for i, chart in _dict_items(raw.get("charts")):
         if (spec := _valid(ChartSpec, chart)) is not None:
-            problems += chart_problems(spec, f"charts[{i}]", profile)
+            problems += chart_problems(spec, f"charts[{i}]", roles)
     card = raw.get("summary_card")
     for i, item in _dict_items(card.get("metrics") if isinstance(card, dict) else None):
         if (metric := _valid(Metric, item)) is not None:
             where = f"summary_card.metrics[{i}]"
-            problems += measure_problems(metric.aggregate, metric.column, where, profile)
-            problems += filter_problems(metric.filters, where, profile)
+            problems += measure_problems(metric.aggregate, metric.column, where, roles)
+            problems += filter_problems(metric.filters, where, roles)
     if (table := _valid(TableSpec, raw.get("table"))) is not None:
-        problems += measure_problems(table.aggregate, table.value, "table.value", profile)
-        problems += filter_problems(table.filters, "table", profile)
+        problems += measure_problems(table.aggregate, table.value, "table.value", roles)
+        problems += filter_problems(table.filters, "table", roles)
     return problems
 
 

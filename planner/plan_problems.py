@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -22,6 +22,7 @@ from planner.matching import find_mentions, tokenize
 from planner.plan import ChartSpec, Filter, Metric, Plan, Sort, SummaryCard, TableSpec
 
 MAX_PROBLEMS = 20
+Roles = Mapping[str, ColumnRole]  # column name → role, from the profile
 _ORDERED_OPS = frozenset({"gt", "gte", "lt", "lte", "between"})
 _LIST_OPS = frozenset({"in", "not_in", "between"})
 _ISO_TIME = re.compile(r"^\d{4}(-\d{1,2}(-\d{1,2}([T ][\d:.]+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
@@ -56,15 +57,21 @@ class PlanProblems(ValueError):
         super().__init__("; ".join(self.problems))
 
 
-def column_problem(where: str, name: str, profile: DataProfile) -> str:
-    """`where: column 'sales' does not exist; columns are: …; did you mean 'revenue'?`"""
+def column_problem(where: str, name: str, profile: DataProfile, *, suggest: bool = True) -> str:
+    """`where: column 'sales' does not exist; columns are: …; did you mean 'revenue'?`
+
+    A suggestion costs a fuzzy match over every column; `suggest=False` leaves it out.
+    """
     names = profile.names()
     listed = ", ".join(names[:_MAX_LISTED_COLUMNS])
     if len(names) > _MAX_LISTED_COLUMNS:
         listed += f" and {len(names) - _MAX_LISTED_COLUMNS} more"
     line = f"{where}: column {_shown(name)} does not exist; columns are: {listed}"
+    if not suggest:
+        return line
     guesses = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
-    guesses += [m.column for m in find_mentions(tokenize(name[:200]), profile)]  # "sales"
+    if not guesses:  # "sales" for revenue: a synonym, not a spelling
+        guesses = [m.column for m in find_mentions(tokenize(name[:200]), profile)]
     return line + (f"; did you mean {_shown(guesses[0])}?" if guesses else "")
 
 
@@ -172,7 +179,7 @@ def _section_key(line: str) -> tuple[int, int]:
 # --- what does not make sense for the data ----------------------------------------------------
 
 
-def chart_problems(spec: ChartSpec, where: str, profile: DataProfile) -> list[str]:
+def chart_problems(spec: ChartSpec, where: str, roles: Roles) -> list[str]:
     kind = spec.chart_type
     problems: list[str] = []
     needs_x = kind in ("bar", "pie", "line", "scatter", "histogram")
@@ -182,7 +189,7 @@ def chart_problems(spec: ChartSpec, where: str, profile: DataProfile) -> list[st
     if needs_y and not spec.y:
         counted = " (or aggregate 'count')" if kind in ("bar", "pie", "line") else ""
         problems.append(f"{where}: a {kind} chart needs y{counted}")
-    x_role, y_role = _role(profile, spec.x), _role(profile, spec.y)
+    x_role, y_role = _role(roles, spec.x), _role(roles, spec.y)
     if kind == "scatter":
         axes = ((spec.x, x_role, ("number", "time")), (spec.y, y_role, ("number",)))
         wrong = [_is(name, role) for name, role, fits in axes if role and role not in fits]
@@ -193,28 +200,28 @@ def chart_problems(spec: ChartSpec, where: str, profile: DataProfile) -> list[st
     elif kind == "box" and y_role not in (None, "number"):
         problems.append(f"{where}: a box chart needs a number column for y; {_is(spec.y, y_role)}")
     elif kind in ("bar", "pie", "line") and not _counts(spec):
-        problems += measure_problems(spec.aggregate, spec.y, where, profile, axis=" for y")
+        problems += measure_problems(spec.aggregate, spec.y, where, roles, axis=" for y")
     if spec.time_grain and x_role != "time" and (x_role or not spec.x):
         shown = f"x {_shown(spec.x)} is not a time column" if spec.x else "the chart has no x"
         problems.append(f"{where}.time_grain is set but {shown}")
-    color_role = _role(profile, spec.color)
+    color_role = _role(roles, spec.color)
     if kind != "scatter" and color_role in ("number", "id"):
         problems.append(
             f"{where}.color: {_is(spec.color, color_role)}; color "
             "splits by a category with few values"
         )
-    return problems + filter_problems(spec.filters, where, profile)
+    return problems + filter_problems(spec.filters, where, roles)
 
 
 def measure_problems(
-    aggregate: str, column: str | None, where: str, profile: DataProfile, axis: str = ""
+    aggregate: str, column: str | None, where: str, roles: Roles, axis: str = ""
 ) -> list[str]:
     """A number summarised by `aggregate` must be a number (or a time, for min and max)."""
     if aggregate == "count":
         return []
     if column is None:
         return [] if axis else [f"{where}: aggregate '{aggregate}' needs a column"]
-    role = _role(profile, column)
+    role = _role(roles, column)
     allowed = {"sum": ("number",), "mean": ("number",), "median": ("number",)}.get(
         aggregate, ("number", "time") if aggregate in ("min", "max") else None
     )
@@ -225,8 +232,8 @@ def measure_problems(
     return [f"{where}: {label} needs a {wanted} column{axis}; {_is(column, role)}"]
 
 
-def filter_problems(filters: Sequence[Filter], where: str, profile: DataProfile) -> list[str]:
-    found = ((i, _filter_problem(f, _role(profile, f.column))) for i, f in enumerate(filters))
+def filter_problems(filters: Sequence[Filter], where: str, roles: Roles) -> list[str]:
+    found = ((i, _filter_problem(f, _role(roles, f.column))) for i, f in enumerate(filters))
     return [f"{where}.filters[{i}]: {problem}" for i, problem in found if problem]
 
 
@@ -276,6 +283,6 @@ def _counts(spec: ChartSpec) -> bool:
     return spec.aggregate == "count"
 
 
-def _role(profile: DataProfile, name: str | None) -> ColumnRole | None:
+def _role(roles: Roles, name: str | None) -> ColumnRole | None:
     """The column's role, or None when there is no column (missing ones are reported apart)."""
-    return next((c.role for c in profile.columns if name and c.name == name), None)
+    return roles.get(name) if name else None

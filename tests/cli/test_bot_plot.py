@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
 import sys
+from asyncio.subprocess import PIPE
 from pathlib import Path
+
+from tests.fakes.openai_api import running_fake_openai
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
+PRIVATE_ENV = ("SLACK_", "REDIS_", "LLM_", "GEMINI_", "OPENAI_", "BEDROCK_", "AWS_")
 
 
 def bot(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     # No Slack token, no Redis URL, no key: the local path must not need them.
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "REDIS_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(PRIVATE_ENV)}
     return subprocess.run(
         [sys.executable, str(ROOT / "bot.py"), *args],
         capture_output=True,
@@ -90,3 +95,66 @@ def test_a_question_about_missing_columns_lists_the_ones_there_are(tmp_path: Pat
     assert done.returncode == 2
     assert "order_date" in done.stderr
     assert "revenue" in done.stderr
+
+
+def test_a_provider_without_its_key_names_the_setting_to_set(tmp_path: Path) -> None:
+    done = bot(
+        "plot",
+        str(EXAMPLES / "sales.csv"),
+        "revenue by region",
+        "--provider",
+        "gemini",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 2
+    assert "set GEMINI_API_KEY to use the gemini provider" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_an_unknown_provider_is_refused_with_the_choices(tmp_path: Path) -> None:
+    done = bot("plot", str(EXAMPLES / "sales.csv"), "q", "--provider", "claude", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "gemini, bedrock, openai" in done.stderr
+
+
+async def test_provider_openai_plans_through_a_local_openai_compatible_server(
+    tmp_path: Path,
+) -> None:
+    plan = {
+        "charts": [
+            {
+                "chart_type": "line",
+                "x": "order_date",
+                "y": "revenue",
+                "aggregate": "sum",
+                "time_grain": "M",
+                "title": "Monthly revenue",
+            }
+        ]
+    }
+    async with running_fake_openai() as fake:
+        fake.script.queue(f"Sure!\n```json\n{json.dumps(plan)}\n```")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(PRIVATE_ENV)}
+        env |= {"OPENAI_BASE_URL": fake.url, "OPENAI_MODEL": "llama3.1"}
+        child = await asyncio.create_subprocess_exec(
+            sys.executable,
+            str(ROOT / "bot.py"),
+            "plot",
+            str(EXAMPLES / "sales.csv"),
+            "monthly revenue",
+            "--provider",
+            "openai",
+            "--dry-run",
+            "--json",
+            cwd=tmp_path,
+            env=env,
+            stdout=PIPE,
+            stderr=PIPE,
+        )
+        out, err = await asyncio.wait_for(child.communicate(), 120)
+    assert child.returncode == 0, err.decode()
+    answered = json.loads(out)
+    assert answered["planner"] == "llm"
+    assert answered["charts"][0]["title"] == "Monthly revenue"
+    assert "answered by: llm · openai:llama3.1" in err.decode()
+    assert fake.script.requests[0]["model"] == "llama3.1"

@@ -21,7 +21,8 @@ from ingest.profile import DataProfile
 from ingest.profiling import build_profile
 from planner.answer_json import AnswerNotJSON, extract_json
 from planner.compile import compile_chart
-from planner.plan import ChartSpec, Filter, Plan
+from planner.compile_extras import compile_extras
+from planner.plan import ChartSpec, Filter, Plan, Sort
 from planner.plan_check import PlanProblems, check_plan
 from planner.plan_problems import MAX_PROBLEMS
 from tests.fakes.llm_answers import ANSWERS, RecordedAnswer, chart
@@ -92,8 +93,10 @@ def test_the_library_is_large_named_uniquely_and_covers_every_outcome() -> None:
 def test_every_valid_recorded_answer_compiles_to_chart_code(sales: DataProfile) -> None:
     for answer in ANSWERS:
         if answer.expect == "valid":
-            for spec in check_plan(extract_json(answer.text), sales).charts:
+            plan = check_plan(extract_json(answer.text), sales)
+            for spec in plan.charts:
                 assert "fig = " in compile_chart(spec, sales), answer.name
+            compile_extras(plan, sales)
 
 
 # --- the plan that comes back ---------------------------------------------------------------
@@ -156,9 +159,11 @@ def test_keywords_in_capitals_are_lower_cased(sales: DataProfile) -> None:
         _plan(_bar(chart_type="Bar", barmode="STACK", sort={"by": "Y", "order": "Descending"})),
         sales,
     ).primary
-    assert (spec.chart_type, spec.barmode, spec.sort) == ("bar", "stack", spec.sort)
-    assert spec.sort is not None
-    assert (spec.sort.by, spec.sort.order) == ("y", "desc")
+    assert (spec.chart_type, spec.barmode, spec.sort) == (
+        "bar",
+        "stack",
+        Sort(by="y", order="desc"),
+    )
 
 
 @pytest.mark.parametrize("nothing", ["null", "", "None", " NULL "])
@@ -485,3 +490,8 @@ def test_hostile_shapes_are_problems_not_crashes(sales: DataProfile) -> None:
     problems = _problems(data, sales)
     assert problems[0] == "charts[0]: should be an object {…}, got 5"
     assert "assumptions[0]: should be text, got a list" in problems
+    filters = [{"op": "eq", "value": "EU"}, {"column": ["region"], "op": "eq", "value": "EU"}]
+    assert _problems(_plan(_bar(filters=filters)), sales) == [
+        "charts[0].filters[0]: missing required field 'column'",
+        "charts[0].filters[1].column: should be text, got a list",
+    ]
