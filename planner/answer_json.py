@@ -11,6 +11,7 @@ parsed with `json`, never evaluated.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -19,7 +20,8 @@ from typing import Any
 __all__ = ["MAX_ANSWER_CHARS", "AnswerNotJSON", "extract_json"]
 
 MAX_ANSWER_CHARS = 200_000
-# Top-level values tried per region before settling for the first object (a "{}{}{}…" flood).
+# Fenced blocks, and top-level values per block, tried before settling for the first object
+# found: real answers hold a few, a "{}{}{}…" flood holds thousands.
 _MAX_VALUES = 50
 _FENCE = re.compile(r"```[ \t]*[\w+.-]*[ \t]*\r?\n?(.*?)```", re.DOTALL)
 _DOLLARS = re.compile(r"\$\$\$(.*?)\$\$\$", re.DOTALL)
@@ -86,7 +88,7 @@ def extract_json(text: str) -> dict[str, Any]:
 def _regions(text: str) -> Iterator[tuple[int, str]]:
     """Where to look, best first, as (offset in `text`, region text)."""
     for pattern in (_FENCE, _DOLLARS):
-        for match in pattern.finditer(text):
+        for match in itertools.islice(pattern.finditer(text), _MAX_VALUES):
             yield match.start(1), match.group(1)
     yield 0, text
 
@@ -106,20 +108,16 @@ def _values(text: str, offset: int, region: str, errors: list[str]) -> Iterator[
             pos = resume.start()
             continue
         if end is None:  # cut off: the complete chart inside must not pass for the plan
-            where = _where(text, offset + start)
-            errors.append(
-                f"the JSON is cut off: the {_brace(region[start])} opened at {where} never closes"
-            )
+            if not errors:  # only the first reason is reported; finding a position costs a scan
+                where = _where(text, offset + start)
+                kind = "object" if region[start] == "{" else "list"
+                errors.append(f"the JSON is cut off: the {kind} opened at {where} never closes")
             return
         try:
             yield json.loads(region[start:end], strict=False, parse_constant=_no_constant)
-        except _NotAConstant as exc:
-            errors.append(f"JSON is invalid: {exc} is not a JSON value; use a number or null")
-        except json.JSONDecodeError as exc:
-            where = _where(text, offset + start + exc.pos)
-            errors.append(f"JSON is invalid at {where}: {exc.msg}")
-        except RecursionError:
-            errors.append("JSON is nested too deeply")
+        except (_NotAConstant, json.JSONDecodeError, RecursionError) as exc:
+            if not errors:
+                errors.append(_invalid(exc, text, offset + start))
         pos = end  # a broken object is skipped whole: its inner objects are not the plan
 
 
@@ -157,12 +155,16 @@ def _as_object(value: Any) -> dict[str, Any] | None:
     return None
 
 
+def _invalid(exc: Exception, text: str, start: int) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"JSON is invalid at {_where(text, start + exc.pos)}: {exc.msg}"
+    if isinstance(exc, _NotAConstant):
+        return f"JSON is invalid: {exc} is not a JSON value; use a number or null"
+    return "JSON is nested too deeply"
+
+
 def _no_constant(name: str) -> Any:
     raise _NotAConstant(name)
-
-
-def _brace(char: str) -> str:
-    return "object" if char == "{" else "list"
 
 
 def _where(text: str, pos: int) -> str:

@@ -34,8 +34,10 @@ def _filtered(filters: list[Filter], profile: DataProfile) -> list[str]:
 def _metric(index: int, metric: Metric, profile: DataProfile) -> list[str]:
     key = CARD_KEY.format(index=index)
     lines = _filtered(metric.filters, profile)
-    if metric.aggregate == "count" or metric.column is None:
+    if metric.aggregate == "count":
         return [*lines, f"summary[{key!r}] = int(len(data))"]
+    if metric.column is None:
+        raise ValueError(f"metric {metric.label!r}: aggregate {metric.aggregate!r} needs a column")
     column = metric.column
     if metric.aggregate == "distinct":
         return [*lines, f"summary[{key!r}] = int(data[{column!r}].nunique())"]
@@ -50,6 +52,8 @@ def _metric(index: int, metric: Metric, profile: DataProfile) -> list[str]:
 
 
 def _table(table: TableSpec, profile: DataProfile) -> list[str]:
+    if table.value is None and table.aggregate != "count":
+        raise ValueError(f"table: aggregate {table.aggregate!r} needs a value column")
     keys = list(table.group_by)
     label = "rows" if table.aggregate == "count" or table.value is None else table.value
     if label in keys:

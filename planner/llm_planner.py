@@ -27,7 +27,15 @@ from planner.prompt import PromptOptions, Turn, plan_messages, plan_schema, repa
 from planner.rules import plan_from_rules
 from providers.base import Completion, Message
 from providers.chain import ProviderChain, UsageLedger
-from providers.errors import ProviderError
+from providers.errors import (
+    AllProvidersFailed,
+    ProviderEmptyAnswer,
+    ProviderError,
+    ProviderNotConfigured,
+    ProviderRateLimited,
+    ProviderRejected,
+    ProviderTimeout,
+)
 
 log = get_logger(__name__)
 
@@ -84,7 +92,7 @@ class LLMPlanner:
             return PlannedAnswer(plan, "llm-repaired", _label(second), repaired=problems)
         except ProviderError as exc:
             log.warning("no llm plan, rules answer", error=type(exc).__name__, detail=exc.detail)
-            return self._rules(question, profile, "no model answered in time")
+            return self._rules(question, profile, fallback_reason(exc))
 
     async def _ask(self, messages: list[Message], ledger: UsageLedger | None) -> Completion:
         return await self.chain.generate(
@@ -95,6 +103,21 @@ class LLMPlanner:
     def _rules(question: str, profile: DataProfile, reason: str) -> PlannedAnswer:
         # NoMatchingColumn from the rules still reaches the person: it says which columns exist.
         return PlannedAnswer(plan_from_rules(question, profile), "rules", fallback_reason=reason)
+
+
+def fallback_reason(error: ProviderError) -> str:
+    """Why no model planned, in words for the thread (the details go to the log)."""
+    errors = error.errors if isinstance(error, AllProvidersFailed) else [error]
+    kinds = {type(e) for e in errors}
+    if kinds and kinds <= {ProviderTimeout}:
+        return "no model answered in time"
+    if kinds and kinds <= {ProviderRateLimited}:
+        return "the model is rate-limited right now"
+    if kinds and kinds <= {ProviderEmptyAnswer}:
+        return "the model's answer was empty"
+    if kinds and kinds <= {ProviderRejected, ProviderNotConfigured}:
+        return "the model refused the request: check its key and settings"
+    return "the model was unavailable"
 
 
 def read_plan(completion: Completion, profile: DataProfile) -> Plan:
@@ -108,7 +131,7 @@ def read_plan(completion: Completion, profile: DataProfile) -> Plan:
     for index, spec in enumerate(plan.charts):
         try:
             compile_chart(spec, profile)
-        except (ValueError, NoMatchingColumn) as exc:
+        except (ValueError, KeyError, NoMatchingColumn) as exc:
             problems.append(f"charts[{index}]: {_reason(exc)}")
     try:
         compile_extras(plan, profile)

@@ -16,6 +16,7 @@ Aggregate = Literal["none", "count", "sum", "mean", "median", "min", "max"]
 TimeGrain = Literal["D", "W", "M", "Q", "Y"]
 FilterOp = Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in", "between", "year"]
 Scalar = str | int | float | bool
+MAX_FILTERS = 20
 
 TIME_GRAIN_WORDS: dict[str, str] = {
     "D": "day",
@@ -89,7 +90,7 @@ class ChartSpec(_Frozen):
     color: str | None = None
     barmode: Literal["group", "stack"] | None = None
     time_grain: TimeGrain | None = None
-    filters: list[Filter] = Field(default_factory=list)
+    filters: list[Filter] = Field(default_factory=list, max_length=MAX_FILTERS)
     sort: Sort | None = None
     limit: int | None = Field(default=None, ge=1, le=1000)
     other_bucket: bool = False
@@ -117,7 +118,7 @@ class Metric(_Frozen):
     label: str = Field(max_length=60)
     column: str | None = None  # None only with "count" (rows)
     aggregate: MetricAggregate
-    filters: list[Filter] = Field(default_factory=list)
+    filters: list[Filter] = Field(default_factory=list, max_length=MAX_FILTERS)
 
     def columns(self) -> list[str]:
         names = [self.column, *(f.column for f in self.filters)]
@@ -138,7 +139,7 @@ class TableSpec(_Frozen):
     group_by: list[str] = Field(min_length=1, max_length=2)
     value: str | None = None  # None only with "count"
     aggregate: Literal["count", "sum", "mean", "median", "min", "max"] = "sum"
-    filters: list[Filter] = Field(default_factory=list)
+    filters: list[Filter] = Field(default_factory=list, max_length=MAX_FILTERS)
     order: Literal["asc", "desc"] = "desc"
     limit: int = Field(default=10, ge=1, le=MAX_TABLE_ROWS)
 

@@ -180,6 +180,7 @@ def _section_key(line: str) -> tuple[int, int]:
 
 
 def chart_problems(spec: ChartSpec, where: str, roles: Roles) -> list[str]:
+    """What `spec` asks of its columns that their roles cannot give (axes, aggregates, filters)."""
     kind = spec.chart_type
     problems: list[str] = []
     needs_x = kind in ("bar", "pie", "line", "scatter", "histogram")
@@ -222,7 +223,8 @@ def measure_problems(
     if column is None:
         return [] if axis else [f"{where}: aggregate '{aggregate}' needs a column"]
     role = _role(roles, column)
-    allowed = {"sum": ("number",), "mean": ("number",), "median": ("number",)}.get(
+    numbers = ("number",)
+    allowed = {"none": numbers, "sum": numbers, "mean": numbers, "median": numbers}.get(
         aggregate, ("number", "time") if aggregate in ("min", "max") else None
     )
     if role is None or allowed is None or role in allowed:
@@ -233,6 +235,7 @@ def measure_problems(
 
 
 def filter_problems(filters: Sequence[Filter], where: str, roles: Roles) -> list[str]:
+    """Filters whose value has the wrong shape for their op, or whose op misfits the column."""
     found = ((i, _filter_problem(f, _role(roles, f.column))) for i, f in enumerate(filters))
     return [f"{where}.filters[{i}]: {problem}" for i, problem in found if problem]
 

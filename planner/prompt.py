@@ -9,7 +9,9 @@ Bounds, whatever the file: at most `max_columns` columns with stats (ranked: col
 names, then time, number and category columns, fuller ones first), the names of at most
 `MAX_NAME_ONLY_COLUMNS` more, at most `sample_rows` rows (or none), every value cut to
 `MAX_VALUE_CHARS` characters, at most `MAX_TOP_VALUES` frequent values per column, and the last
-`MAX_HISTORY_TURNS` turns of the thread. With the defaults that keeps the prompt under ~40 kB.
+`MAX_HISTORY_TURNS` turns of the thread. On top of those, the profile's JSON has a budget of
+`PROFILE_BUDGET_CHARS`: a file whose names and values are all long loses its sample rows, then its
+frequent values, then detailed columns, until it fits. The whole prompt stays under ~60 kB.
 """
 
 from __future__ import annotations
@@ -27,9 +29,10 @@ from providers.base import Message
 PROMPT_VERSION = "plan-v1"  # part of the cache key: bump when the prompt changes meaning
 MAX_VALUE_CHARS = 80
 MAX_TOP_VALUES = 5
-MAX_NAME_ONLY_COLUMNS = 300
+MAX_NAME_ONLY_COLUMNS = 150
 MAX_HISTORY_TURNS = 4
 MAX_QUESTION_CHARS = 2000
+PROFILE_BUDGET_CHARS = 40_000
 
 _ROLE_RANK = {"time": 0, "number": 1, "category": 2, "boolean": 3, "id": 4, "text": 5}
 
@@ -132,25 +135,47 @@ def repair_message(problems: Sequence[str]) -> Message:
 def profile_view(
     profile: DataProfile, question: str = "", options: PromptOptions | None = None
 ) -> dict[str, Any]:
-    """The bounded, JSON-ready view of the file that the model sees."""
+    """The bounded, JSON-ready view of the file that the model sees (within the budget)."""
     options = options or PromptOptions()
     ranked = rank_columns(profile.columns, question)
-    detailed = ranked[: options.max_columns]
-    rest = ranked[options.max_columns :]
+    max_columns, rows, top_values = options.max_columns, options.sample_rows, True
+    while True:
+        view = _view(profile, ranked, max_columns, rows, top_values=top_values)
+        if len(json.dumps(view, ensure_ascii=False)) <= PROFILE_BUDGET_CHARS or max_columns <= 1:
+            return view
+        if rows:
+            rows = 0
+        elif top_values:
+            top_values = False
+        else:
+            max_columns //= 2
+
+
+def _view(
+    profile: DataProfile,
+    ranked: list[ColumnProfile],
+    max_columns: int,
+    sample_rows: int,
+    *,
+    top_values: bool,
+) -> dict[str, Any]:
+    detailed = ranked[:max_columns]
+    rest = ranked[max_columns:]
     view: dict[str, Any] = {
         "file_name": _cut(profile.file_name),
         "rows": profile.rows,
-        "columns": [_column_view(c) for c in detailed],
+        "columns": [_column_view(c, top_values=top_values) for c in detailed],
     }
     if rest:
         view["more_columns_by_name"] = [_cut(c.name) for c in rest[:MAX_NAME_ONLY_COLUMNS]]
         if len(rest) > MAX_NAME_ONLY_COLUMNS:
             view["columns_not_listed"] = len(rest) - MAX_NAME_ONLY_COLUMNS
-    if options.sample_rows > 0 and profile.sample_rows:
+    if sample_rows > 0 and profile.sample_rows:
         keep = {c.name for c in detailed}
+        # Keys stay exact: a model may copy a column name from a row.
         view["sample_rows"] = [
-            {_cut(k): _value(v) for k, v in row.items() if k in keep}
-            for row in profile.sample_rows[: options.sample_rows]
+            {k: _value(v) for k, v in row.items() if k in keep}
+            for row in profile.sample_rows[:sample_rows]
         ]
     return view
 
@@ -168,7 +193,7 @@ def rank_columns(columns: Sequence[ColumnProfile], question: str) -> list[Column
     return [col for _, col in sorted(enumerate(columns), key=key)]
 
 
-def _column_view(col: ColumnProfile) -> dict[str, Any]:
+def _column_view(col: ColumnProfile, *, top_values: bool = True) -> dict[str, Any]:
     view: dict[str, Any] = {
         "name": col.name,  # exact, never cut: the model must copy it back
         "role": col.role,
@@ -182,7 +207,7 @@ def _column_view(col: ColumnProfile) -> dict[str, Any]:
         )
     if col.role == "time":
         view.update({"start": col.start, "end": col.end})
-    if col.top_values and col.role in ("category", "boolean", "text", "id"):
+    if top_values and col.top_values and col.role in ("category", "boolean", "text", "id"):
         view["top_values"] = [_cut(v) for v, _ in col.top_values[:MAX_TOP_VALUES]]
     return view
 

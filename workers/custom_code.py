@@ -81,11 +81,11 @@ class CustomCodeWriter:
             model = f"{completion.provider}:{completion.model}"
             try:
                 code = extract_code(completion.text)
+                check_code(code)  # the free check first: refused code never costs a review
                 refusal = await self._review(code, ledger)
                 if refusal:
                     # A second opinion said no: never run it, never ask for a variant.
                     return CustomCodeFailed(f"the safety review refused it: {refusal}", attempt)
-                check_code(code)
                 run = await self.executor.run(code, data_path)
             except ValueError as exc:
                 error = str(exc)
@@ -103,7 +103,7 @@ class CustomCodeWriter:
                 Message("assistant", completion.text[:20_000]),
                 code_repair_message(error),
             ]
-        return CustomCodeFailed(_first_line(error), self.repairs)
+        return CustomCodeFailed(_last_line(error), self.repairs)
 
     async def _review(self, code: str, ledger: UsageLedger | None) -> str | None:
         """None when the review is off or says safe; else its reason."""
@@ -122,6 +122,6 @@ class CustomCodeWriter:
         return None if verdict.safe else verdict.reason or "no reason given"
 
 
-def _first_line(error: str) -> str:
+def _last_line(error: str) -> str:
     lines = [line for line in error.strip().splitlines() if line.strip()]
     return (lines[-1] if lines else error)[:300]

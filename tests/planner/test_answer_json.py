@@ -184,8 +184,19 @@ def test_an_answer_just_under_the_cap_is_still_read() -> None:
         "}" * MAX_ANSWER_CHARS,
         "{}" * (MAX_ANSWER_CHARS // 2 - 1) + "[",
         '{"' * (MAX_ANSWER_CHARS // 2),
+        "```{}```" * (MAX_ANSWER_CHARS // 8),
+        '$$${"\n$$$' * (MAX_ANSWER_CHARS // 9),
     ],
-    ids=["open-braces", "open-lists", "open-keys", "close-braces", "empty-objects", "quotes"],
+    ids=[
+        "open-braces",
+        "open-lists",
+        "open-keys",
+        "close-braces",
+        "empty-objects",
+        "quotes",
+        "fences",
+        "cut-off-dollar-blocks",
+    ],
 )
 def test_brace_floods_end_quickly_without_a_plan(text: str) -> None:
     started = time.perf_counter()

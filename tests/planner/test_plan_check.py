@@ -308,6 +308,12 @@ def test_summing_a_category_is_a_problem(sales: DataProfile) -> None:
     )
 
 
+def test_unaggregated_bars_need_numbers_too(sales: DataProfile) -> None:
+    assert _problem(_plan(_bar(y="product", aggregate="none")), sales) == (
+        "charts[0]: the chart needs a number column for y; 'product' is a category column"
+    )
+
+
 def test_a_maximum_may_be_taken_of_a_time_column(sales: DataProfile) -> None:
     assert check_plan(_plan(_bar(y="order_date", aggregate="max")), sales)
 
@@ -474,7 +480,8 @@ def test_a_flood_of_problems_is_capped(sales: DataProfile) -> None:
     problems = _problems(_plan(_bar(filters=filters)), sales)
     assert time.perf_counter() - started < 2.0
     assert len(problems) == MAX_PROBLEMS
-    assert problems[-1] == f"…and {5_000 - MAX_PROBLEMS + 1} more problems"
+    # 5,000 unknown columns, plus "at most 20 filters" itself.
+    assert problems[-1] == f"…and {5_000 + 1 - MAX_PROBLEMS + 1} more problems"
 
 
 def test_hostile_shapes_are_problems_not_crashes(sales: DataProfile) -> None:
