@@ -33,7 +33,7 @@ from planner.prompt import MAX_HISTORY_TURNS, PromptOptions, Turn
 from planner.rules import plan_from_rules
 from providers.chain import ProviderChain, UsageLedger
 from providers.factory import make_chain
-from tests.fakes.bedrock_api import FakeBedrock, running_fake_bedrock
+from tests.fakes.bedrock_api import running_fake_bedrock
 from tests.fakes.gemini_api import FakeGemini, running_fake_gemini
 from tests.fakes.llm_answers import (
     ANSWERS,
@@ -43,6 +43,7 @@ from tests.fakes.llm_answers import (
     chart,
     plan_json,
 )
+from tests.fakes.llm_env import isolate_llm_env
 from tests.fakes.llm_script import Reply, Script, error
 from tests.fakes.openai_api import FakeOpenAI, running_fake_openai
 
@@ -65,36 +66,10 @@ _FENCED = re.compile(r"^<<<(DATA-[0-9a-f]{12}) (\w+)\n(.*?)\n\1>>>$", re.MULTILI
 Turns = list[tuple[str, str]]  # (role, text) of each message, as the vendor's wire carried it
 MakePlanner = Callable[..., LLMPlanner]
 
-_HOST_SETTINGS = (
-    "LLM_PROVIDERS",
-    "OPENAI_API_KEY",
-    "GEMINI_API_KEY",
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_SESSION_TOKEN",
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-    "AWS_BEARER_TOKEN_BEDROCK",
-    "AWS_ROLE_ARN",
-    "AWS_WEB_IDENTITY_TOKEN_FILE",
-    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    "AWS_ENDPOINT_URL",
-    "AWS_ENDPOINT_URL_BEDROCK_RUNTIME",
-)
-
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Nothing of the host's LLM or AWS set-up leaks in; the fake Bedrock's keys are the AWS
-    chain's credentials."""
-    for name in _HOST_SETTINGS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", FakeBedrock.access_key)
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", FakeBedrock.secret_key)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    isolate_llm_env(monkeypatch, tmp_path)
 
 
 @pytest.fixture(scope="module")

@@ -31,6 +31,7 @@ from providers.errors import (
 )
 from providers.retry import call_with_retries
 from tests.fakes.bedrock_api import FakeBedrock, running_fake_bedrock
+from tests.fakes.llm_env import isolate_llm_env
 from tests.fakes.llm_script import Reply, error
 
 CLAUDE = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
@@ -48,27 +49,7 @@ MakeProvider = Callable[..., BedrockProvider]
 
 @pytest.fixture(autouse=True)
 def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """The fake's credentials in the environment; nothing of the host's AWS set-up can leak in."""
-    for name in (
-        "AWS_PROFILE",
-        "AWS_DEFAULT_PROFILE",
-        "AWS_SESSION_TOKEN",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        "AWS_BEARER_TOKEN_BEDROCK",
-        "AWS_ROLE_ARN",
-        "AWS_WEB_IDENTITY_TOKEN_FILE",
-        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-        "AWS_ENDPOINT_URL",
-        "AWS_ENDPOINT_URL_BEDROCK_RUNTIME",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", FakeBedrock.access_key)
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", FakeBedrock.secret_key)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    isolate_llm_env(monkeypatch, tmp_path)
 
 
 @pytest.fixture
