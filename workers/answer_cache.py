@@ -90,7 +90,7 @@ class AnswerCache:
         return entry if isinstance(entry, dict) else None
 
     async def put(self, key: str, entry: dict[str, Any]) -> bool:
-        """Store `entry` (JSON-ready; bytes as `b64:` strings via `encode_bytes`). Best effort."""
+        """Store `entry` (JSON-ready; bytes base64-encoded with `encode_bytes`). Best effort."""
         raw = json.dumps(entry, separators=(",", ":"))
         if len(raw) > MAX_ENTRY_BYTES:
             log.info("answer too large to cache", bytes=len(raw))

@@ -26,6 +26,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 from tests.fakes.llm_script import Reply, Script
+from tests.fakes.local_server import serve_locally
 
 # The exception bedrock-runtime names for each status the script can ask for.
 ERROR_TYPES: dict[int, str] = {
@@ -63,13 +64,7 @@ class FakeBedrock:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/model/{model_id}/converse", self._converse)
-        # handler_cancellation: a client that gave up (a timeout test) cancels the slow reply.
-        self._runner = web.AppRunner(app, access_log=None, handler_cancellation=True)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"http://127.0.0.1:{port}"
+        self._runner, self.url = await serve_locally(app)
 
     async def stop(self) -> None:
         if self._runner is not None:

@@ -20,6 +20,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.fakes.llm_script import Reply, Script
+from tests.fakes.local_server import serve_locally
 
 API_KEY = "fake-gemini-key"
 VERSIONS = ("v1", "v1beta")  # the versions the real API serves
@@ -79,16 +80,7 @@ class FakeGemini:
         app = web.Application()
         app.router.add_post("/{version}/models/{model}:generateContent", self._generate)
         app.router.add_get("/{version}/models/{model}", self._get_model)
-        # handler_cancellation: a client that gives up (timeout) cancels the delayed handler, so
-        # stopping the server does not wait for it.
-        self._runner = web.AppRunner(
-            app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0
-        )
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"http://127.0.0.1:{port}"
+        self._runner, self.url = await serve_locally(app)
 
     async def stop(self) -> None:
         if self._runner is not None:

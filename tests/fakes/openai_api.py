@@ -21,6 +21,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.fakes.llm_script import Reply, Script
+from tests.fakes.local_server import serve_locally
 
 QUOTA_MESSAGE = (
     "You exceeded your current quota, please check your plan and billing details. For more "
@@ -63,15 +64,8 @@ class FakeOpenAI:
         app = web.Application()
         app.router.add_post("/v1/chat/completions", self._chat)
         app.router.add_get("/v1/models", self._models)
-        # Cancel a slow (delay_s) handler when the client gives up, so shutdown never waits.
-        self._runner = web.AppRunner(
-            app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0
-        )
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"http://127.0.0.1:{port}/v1"
+        self._runner, base = await serve_locally(app)
+        self.url = f"{base}/v1"
 
     async def stop(self) -> None:
         if self._runner is not None:
