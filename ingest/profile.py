@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 ColumnRole = Literal["number", "category", "time", "id", "text", "boolean"]
+VALUE_INDEX_SIZE = 500
 
 
 class ColumnProfile(BaseModel):
@@ -26,6 +27,10 @@ class ColumnProfile(BaseModel):
     start: str | None = None  # time columns: ISO first / last timestamps
     end: str | None = None
     top_values: list[tuple[str, int]] = Field(default_factory=list)
+    # Category, boolean, id and text columns: their most frequent distinct values (at most
+    # `VALUE_INDEX_SIZE`, each cut to 80 characters), so that a question naming a value ("only
+    # texas", "AAPL vs GOOG") finds its column. Planners only; not sent to a model in full.
+    values: list[str] = Field(default_factory=list)
 
 
 class DataProfile(BaseModel):

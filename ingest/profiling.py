@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ingest.profile import ColumnProfile, ColumnRole, DataProfile
+from ingest.profile import VALUE_INDEX_SIZE, ColumnProfile, ColumnRole, DataProfile
 
 SAMPLE_ROWS = 5
 TOP_VALUES = 10
@@ -73,9 +73,11 @@ def _profile_column(name: str, series: pd.Series, rows: int) -> ColumnProfile:
     elif role == "time" and len(non_null):
         stats = {"start": non_null.min().isoformat(), "end": non_null.max().isoformat()}
     top: list[tuple[str, int]] = []
+    values: list[str] = []
     if role in ("category", "boolean", "text", "id") and len(non_null):
-        counts = non_null.astype(str).value_counts().head(TOP_VALUES)
-        top = [(str(k)[:80], int(v)) for k, v in counts.items()]
+        counts = non_null.astype(str).value_counts()
+        top = [(str(k)[:80], int(v)) for k, v in counts.head(TOP_VALUES).items()]
+        values = [str(k)[:80] for k in counts.index[:VALUE_INDEX_SIZE]]
     return ColumnProfile(
         name=name,
         dtype=str(series.dtype),
@@ -83,6 +85,7 @@ def _profile_column(name: str, series: pd.Series, rows: int) -> ColumnProfile:
         non_null=len(non_null),
         distinct=int(non_null.nunique()),
         top_values=top,
+        values=values,
         **stats,
     )
 

@@ -224,7 +224,8 @@ def test_a_summary_card_given_as_a_list_of_metrics_is_accepted(sales: DataProfil
 
 def test_an_unknown_chart_type_names_the_allowed_ones(sales: DataProfile) -> None:
     assert _problem(_plan(_bar(chart_type="donut")), sales) == (
-        "charts[0].chart_type: 'donut' is not one of bar, line, scatter, histogram, box, pie"
+        "charts[0].chart_type: 'donut' is not one of bar, line, area, scatter, histogram, box, "
+        "pie, table"
     )
 
 
