@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 
 from ingest.profile import DataProfile
-from planner.filter_values import FilterReading, category_values
 from planner.matching import find_mentions, tokenize
 from planner.plan import Plan
+from planner.values import find_values
 
 # A reply this long that only names data ("revenue looks low in EU this month, right?") is talk.
 _SHORT_REPLY_WORDS = 8
@@ -65,6 +65,4 @@ def _names_data(text: str, profile: DataProfile) -> bool:
     mentions = find_mentions(tokens, profile)
     if mentions:
         return True
-    values = FilterReading()
-    category_values(tokens, mentions, profile, values)
-    return bool(values.filters)
+    return bool(find_values(tokens, mentions, profile))

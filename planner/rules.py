@@ -1,17 +1,22 @@
 """The rule-based planner: a question and a data profile in, a `Plan` out, no model involved.
 
-The question is read in three passes (`planner.question` for intents, `planner.matching` for
-columns, `planner.filters` for row filters); `planner.slots` then says what part each named column
-plays. This module only decides the chart from those readings and writes down every guess it made.
+The question is first spelled out (`planner.spelling`: typos, shorthands), then read in passes:
+intents (`planner.question`), columns (`planner.matching`), values (`planner.values`), dates
+(`planner.dates`), row filters (`planner.filters`), calculations (`planner.transforms`);
+`planner.slots` then says what part each named column plays. This module decides the chart from
+those readings, `planner.shape` refines it, and `planner.accounting` lists the words nothing used.
+Every guess and every word left out is written into the plan for the answer to say.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from core.errors import NoMatchingColumn
 from ingest.profile import DataProfile
 from planner import defaults
+from planner.accounting import unused_phrases
 from planner.charts import (
     Draft,
     bar_draft,
@@ -19,11 +24,23 @@ from planner.charts import (
     line_draft,
     scatter_draft,
 )
+from planner.dates import read_dates
 from planner.filters import read_filters
-from planner.matching import find_mentions, tokenize
+from planner.matching import Mention, Token, find_mentions, name_stems, tokenize
 from planner.plan import TIME_GRAIN_WORDS, ChartSpec, ChartType, Filter, Plan, Sort, TimeGrain
-from planner.question import Reading, read_question
+from planner.question import (
+    Reading,
+    aggregate_word,
+    intent_spans,
+    loose_aggregate,
+    read_question,
+)
+from planner.shape import Asks, refine
 from planner.slots import Slot, Slots, read_slots
+from planner.spelling import prepare_question
+from planner.suggest import not_understood
+from planner.transforms import counted_distinct, read_ratio, read_transform
+from planner.values import NEGATIONS, find_values
 from planner.wording import human, title_for
 
 MAX_BARS = 20
@@ -33,13 +50,20 @@ _DIM_ROLES = ("category", "boolean", "text", "id", "time")
 def plan_from_rules(question: str, profile: DataProfile) -> Plan:
     """Plan one chart for `question` over the file described by `profile`.
 
-    Raises `NoMatchingColumn` when the question clearly asks for a field the file does not have
-    ("profit by region" in a file without a profit column).
+    Raises `NoMatchingColumn` (with the closest columns and values, and example questions) when
+    the question clearly asks for something the file does not have ("profit by region" in a file
+    without a profit column), or names nothing the planner can read.
     """
-    reading = read_question(question)
+    prepared = prepare_question(question, profile)
+    reading = read_question(prepared.text)
     tokens = tokenize(reading.text)
     mentions = find_mentions(tokens, profile)
-    found = read_filters(tokens, mentions, profile)
+    values = find_values(tokens, mentions, profile)
+    dates = read_dates(reading.text, profile, [m.column for m in mentions])
+    found = read_filters(tokens, mentions, profile, values=values, dates=dates)
+    transform = read_transform(reading.text)
+    ratio = read_ratio(tokens, mentions, profile)
+    distinct = counted_distinct(tokens, mentions, profile)
     if reading.grain_span and any(
         profile.column(m.column).role != "time"
         and tokens[m.start].start < reading.grain_span[1]
@@ -47,10 +71,79 @@ def plan_from_rules(question: str, profile: DataProfile) -> Plan:
         for m in mentions
     ):  # "each year" names the `year` column, not a resampling of dates
         reading = replace(reading, grain=None, grain_span=None)
-    slots = read_slots(tokens, mentions, found.used_tokens, reading, profile)
-    draft = _decide(reading, slots, found.filters, profile)
-    spec = _finish(draft, reading, slots, found.filters, profile)
-    return Plan(charts=[spec], assumptions=draft.notes, planner="rules")
+    if reading.grain is None and transform.grain is not None:
+        reading = replace(reading, grain=transform.grain)
+    # "temp max and min": words inside column names are not aggregates
+    reading = replace(reading, loose_aggregate=loose_aggregate(tokens, mentions))
+    used = set(found.used_tokens)
+    slots = read_slots(tokens, mentions, used, reading, profile)
+    try:
+        draft = _decide(reading, slots, found.filters, profile)
+    except NoMatchingColumn as exc:
+        raise not_understood(exc.wanted, profile) from exc
+    cast = _cast(slots, profile)
+    refine(
+        draft,
+        Asks(
+            dims=cast.dims,
+            measures=cast.measures,
+            filters=found.filters,
+            splits=found.splits,
+            distinct=distinct,
+            ratio=ratio,
+            transform=transform,
+            limit=reading.limit,
+            within=_within(tokens, cast.dims, reading),
+        ),
+        profile,
+    )
+    spec = _finish(draft, reading, slots, [*found.filters, *draft.extra_filters], profile)
+    used |= _used_by(spec, tokens, mentions, reading)
+    used |= set(ratio.tokens) if ratio and spec.denominator else set()
+    used |= {i for i, t in enumerate(tokens) if t.low in NEGATIONS and _negates(spec)}
+    spans = [*intent_spans(reading), *dates.spans, *transform.spans]
+    if spec.transform is None:
+        spans = [*intent_spans(reading), *dates.spans]
+    unused = unused_phrases(tokens, used, spans)
+    return Plan(
+        charts=[spec],
+        assumptions=[*prepared.notes, *dates.notes, *draft.notes],
+        unused=unused,
+        not_done=[*dates.not_done, *draft.not_done][:10],
+        planner="rules",
+    )
+
+
+def _negates(spec: ChartSpec) -> bool:
+    return any(f.op in ("ne", "not_in") for f in spec.filters)
+
+
+def _used_by(
+    spec: ChartSpec, tokens: list[Token], mentions: list[Mention], reading: Reading
+) -> set[int]:
+    """Tokens the final chart used: its columns' mentions, and its aggregate, count and top-N
+    words."""
+    columns = set(spec.columns())
+    used = {t for m in mentions if m.column in columns for t in range(m.start, m.end)}
+    for i, agg in aggregate_word(tokens, reading).items():
+        if agg == spec.aggregate or (spec.aggregate == "none" and spec.chart_type == "scatter"):
+            used.add(i)
+    if spec.aggregate in ("count", "distinct"):
+        used |= {i for i, t in enumerate(tokens) if t.low in ("count", "many", "number")}
+    if spec.count_noun:
+        used |= {i for i, t in enumerate(tokens) if t.low == spec.count_noun}
+    return used
+
+
+def _within(tokens: list[Token], dims: list[Slot], reading: Reading) -> Slot | None:
+    """ "top 3 countries in each continent": the breakdown a top N applies within."""
+    if not reading.limit or len(dims) < 2:
+        return None
+    for d in dims[1:]:
+        before = [tokens[k].low for k in range(max(0, d.start - 2), d.start)]
+        if {"each", "every", "per", "within"} & set(before):
+            return d
+    return None
 
 
 def _is_number(slot: Slot) -> bool:
@@ -77,6 +170,15 @@ def _cast(slots: Slots, profile: DataProfile) -> Cast:
     if not dims:  # "revenue by year" with a number column `year`: the year is the breakdown
         by = [s for s in measures if (s.grouped or s.after_over) and not s.aggregate][:1]
         dims, measures = by, [m for m in measures if m not in by]
+    # "yield by variety and year": a column of years (or a few whole numbers) joined to the
+    # breakdown is a breakdown too, not a second measure
+    joined = [
+        s for s in measures if not s.aggregate and (s.grouped or s.joined) and _years(s, profile)
+    ]
+    if dims and joined:
+        for s in joined:
+            s.ordinal = True
+        dims, measures = dims + joined, [m for m in measures if m not in joined]
     for s in numeric_ids:  # an id is a breakdown or a value, whichever the question lacks
         if s.aggregate and s.aggregate != "count":
             measures.append(s)
@@ -94,15 +196,51 @@ def _cast(slots: Slots, profile: DataProfile) -> Cast:
     return Cast(dims, measures, wants_count)
 
 
+def _years(slot: Slot, profile: DataProfile) -> bool:
+    """A number column of years, which reads as a breakdown ("by variety and year")."""
+    col = profile.column(slot.column)
+    whole = col.min is not None and float(col.min).is_integer() and "int" in col.dtype.lower()
+    return whole and "year" in slot.column.lower()
+
+
+_CORRELATION = re.compile(r"\bcorrelat|\brelationship|\bscatter|\bagainst\b|\bassociat")
+
+
+def _along_time(reading: Reading, measures: list[Slot], profile: DataProfile) -> bool:
+    """Two measures named without a breakdown are drawn over time, not against each other, when
+    a time grain or trend was asked for ("temp max and min by month"), or when they are sibling
+    series of a time series file (one row per date: "AAPL vs GOOG" in a file of daily prices)."""
+    if _CORRELATION.search(reading.text.lower()):
+        return False
+    time = defaults.time_column(profile)
+    if time is None:
+        return False
+    if reading.grain is not None or reading.soft_chart == "line":
+        return True
+    series = profile.column(time).distinct >= 0.9 * profile.rows
+    return series and _siblings(measures[0].column, measures[1].column)
+
+
+def _siblings(a: str, b: str) -> bool:
+    """Two columns of the same kind: codes ("AAPL", "GOOG") or names sharing a word
+    ("temp_max", "temp_min")."""
+    codes = all(name.isupper() and name.isalpha() and len(name) <= 5 for name in (a, b))
+    return codes or bool(set(name_stems(a)) & set(name_stems(b)))
+
+
 def _decide(reading: Reading, slots: Slots, filters: list[Filter], profile: DataProfile) -> Draft:
     cast = _cast(slots, profile)
     dims, measures, wants_count = cast.dims, cast.measures, cast.wants_count
     active = [s for s in slots.slots if not s.sort_only]
     chart = reading.chart
-    if chart == "scatter" or (
+    two_numbers = (
         chart is None and len(measures) >= 2 and not dims and not any(m.aggregate for m in measures)
-    ):
+    )
+    along_time = two_numbers and _along_time(reading, measures, profile)
+    if chart == "scatter" or (two_numbers and not along_time):
         return scatter_draft(active or slots.slots, profile)
+    if along_time and chart in (None, "line"):
+        return line_draft(dims, measures, wants_count, reading, profile)
     first_value = measures[0].column if measures else None
     if chart == "histogram" and first_value and not [d for d in dims if d.role != "time"]:
         return Draft("histogram", x=first_value)
@@ -115,7 +253,9 @@ def _decide(reading: Reading, slots: Slots, filters: list[Filter], profile: Data
             else (Draft("histogram", x=first_value))
         )
     _check_fields(slots, measures, dims, wants_count, profile)
-    has_time = defaults.time_column(profile) is not None
+    has_time = defaults.time_column(profile) is not None or (
+        not dims and bool(filters) and _years_column(profile) is not None
+    )
     over_time = (
         reading.soft_chart == "line"
         or (has_time and reading.grain is not None)
@@ -128,6 +268,13 @@ def _decide(reading: Reading, slots: Slots, filters: list[Filter], profile: Data
         unmatched = slots.unmatched_other + slots.unmatched_measure
         return default_draft(reading, unmatched, profile, chart)
     return bar_draft(base, dims, measures, wants_count, reading, _pinned(filters), profile)
+
+
+def _years_column(profile: DataProfile) -> str | None:
+    for col in profile.columns:
+        if col.role == "number" and "year" in col.name.lower() and col.distinct > 1:
+            return col.name
+    return None
 
 
 def _pinned(filters: list[Filter]) -> set[str]:
@@ -161,21 +308,28 @@ def _finish(
     barmode = None
     if draft.chart == "bar" and draft.color:
         barmode = "stack" if reading.stacked else "group"
+    noun = slots.count_noun if slots.counts_rows and draft.aggregate == "count" else None
     spec = ChartSpec(
         chart_type=draft.chart,
         x=draft.x,
         y=None if draft.aggregate == "count" else draft.y,
+        extra_y=draft.extra_y,
         aggregate=draft.aggregate,
+        denominator=draft.denominator,
+        as_percent=draft.as_percent,
+        transform=draft.transform,
         color=draft.color,
         barmode=barmode,
         time_grain=grain,
-        filters=filters,
+        filters=filters[:20],
         sort=sort,
         limit=limit,
+        limit_within=draft.limit_within,
         other_bucket=other,
+        y_scale=draft.y_scale,
+        count_noun=noun,
         title="-",
     )
-    noun = slots.count_noun if slots.counts_rows else None
     return spec.model_copy(update={"title": title_for(spec, noun)})
 
 

@@ -39,6 +39,7 @@ class Slot:
     joined: bool = False  # "by region and product": product joins the breakdown
     sort_only: bool = False
     axis: Literal["x", "y"] | None = None
+    ordinal: bool = False  # a number column read as a breakdown ("by year")
 
 
 @dataclass

@@ -40,6 +40,8 @@ _PLACES = _load("places")
 STOP_WORDS = _word_set(_ENGLISH["stop_words"])
 # Words with no meaning of their own in a request; never reported as unused.
 FILLER_WORDS = _word_set(_ENGLISH["filler_words"])
+# Grammar and request verbs: never a request of their own, never reported as unused.
+FUNCTION_WORDS = _word_set(_ENGLISH["function_words"])
 # Filler words allowed inside a multi-word column name match ("number of platforms").
 FILLERS = _word_set(_ENGLISH["name_fillers"])
 # Weak words: they may match a column only as a whole name, never as one part of a longer name.
