@@ -34,6 +34,7 @@ class Draft:
     y_scale: Scale = "linear"
     count_noun: str | None = None
     extra_filters: list[Filter] = field(default_factory=list)  # added by the planner, said so
+    dropped_filters: list[Filter] = field(default_factory=list)  # read but not applied, said so
     not_done: list[str] = field(default_factory=list)
     stated_aggregate: bool = False  # the question said how to combine rows
 
@@ -136,6 +137,10 @@ def bar_draft(
         measures = measures[1:]
     else:
         auto = _fallback_x(reading, pinned, p)
+        if auto is None and not measures:
+            raise NoMatchingColumn(
+                wanted=["a column to break the chart down by"], available=p.names()
+            )
         if auto is None:
             return Draft("histogram", x=measures[0].column)
         draft.x = auto
@@ -159,7 +164,11 @@ def _fallback_x(reading: Reading, pinned: set[str], p: DataProfile) -> str | Non
                 and unique(p, col.name)
             ):
                 return col.name
-    return defaults.best_category(p, exclude=pinned) or defaults.time_column(p)
+    return (
+        defaults.best_category(p, exclude=pinned)
+        or defaults.time_column(p)
+        or defaults.repeated_label(p, exclude=pinned)
+    )
 
 
 def measure(
@@ -168,6 +177,13 @@ def measure(
     """Choose y and how rows combine: stated aggregate, count, one value per row, or a sum."""
     named = next((m for m in measures if m.column != draft.x), None)
     if named is None:
+        over_time = draft.x is not None and p.column(draft.x).role == "time"
+        main = defaults.best_measure(p, exclude={draft.x or ""}) if over_time else None
+        if main is not None and not wants_count:
+            # a trend of rows counted per date is rarely meant: chart the file's main number
+            draft.y, draft.aggregate = main, "sum"
+            draft.notes.append(f"Showed {human(main)}, the file's main number column")
+            return
         draft.aggregate = "count"
         if not wants_count:
             draft.notes.append(

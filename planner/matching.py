@@ -167,9 +167,35 @@ def find_mentions(tokens: Sequence[Token], profile: DataProfile) -> list[Mention
             continue
         chosen.append(cand)
         taken |= span
+    chosen += _plain_word_names(tokens, profile, chosen, taken)
     chosen += _ellipses(tokens, profile, chosen, taken)
     chosen += _families(tokens, profile, part_owners, chosen)
     return sorted(chosen, key=lambda c: (c.start, c.column))
+
+
+def _plain_word_names(
+    tokens: Sequence[Token], profile: DataProfile, chosen: list[Mention], taken: set[int]
+) -> list[Mention]:
+    """A number column named by a word the planner otherwise reads as intent: "frequency by
+    direction" (column `frequency`), "total by winner" (column `total`). Not when the word leads
+    a phrase ("frequency of", "total number") or another column ("total revenue")."""
+    names = {
+        c.name.lower(): c.name
+        for c in profile.columns
+        if c.role == "number" and c.name.lower() in STOP_WORDS
+    }
+    starts = {m.start for m in chosen}
+    found: list[Mention] = []
+    for i, tok in enumerate(tokens):
+        column = names.get(tok.low)
+        if column is None or i in taken:
+            continue
+        after = tokens[i + 1].low if i + 1 < len(tokens) else ""
+        if after in ("of", "number", "count", "numbers") or i + 1 in starts:
+            continue
+        found.append(Mention(column, i, i + 1, 2.9))
+        taken.add(i)
+    return found
 
 
 def _ellipses(

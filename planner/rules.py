@@ -24,9 +24,10 @@ from planner.charts import (
     line_draft,
     scatter_draft,
 )
-from planner.dates import read_dates
+from planner.dates import DateReading, read_dates
 from planner.filters import read_filters
 from planner.matching import Mention, Token, find_mentions, name_stems, tokenize
+from planner.measures import KIND_WORDS, measure_kind
 from planner.plan import TIME_GRAIN_WORDS, ChartSpec, ChartType, Filter, Plan, Sort, TimeGrain
 from planner.question import (
     Reading,
@@ -44,6 +45,8 @@ from planner.values import NEGATIONS, find_values
 from planner.wording import human, title_for
 
 MAX_BARS = 20
+# "Other" (the rest lumped together) only when the question asks for it.
+_OTHER = re.compile(r"\bothers?\b|\bthe rest\b|\beverything else\b|\ball else\b")
 _DIM_ROLES = ("category", "boolean", "text", "id", "time")
 
 
@@ -62,7 +65,7 @@ def plan_from_rules(question: str, profile: DataProfile) -> Plan:
     dates = read_dates(reading.text, profile, [m.column for m in mentions])
     found = read_filters(tokens, mentions, profile, values=values, dates=dates)
     transform = read_transform(reading.text)
-    ratio = read_ratio(tokens, mentions, profile)
+    ratio = read_ratio(reading.text, tokens, mentions, profile)
     distinct = counted_distinct(tokens, mentions, profile)
     if reading.grain_span and any(
         profile.column(m.column).role != "time"
@@ -73,8 +76,13 @@ def plan_from_rules(question: str, profile: DataProfile) -> Plan:
         reading = replace(reading, grain=None, grain_span=None)
     if reading.grain is None and transform.grain is not None:
         reading = replace(reading, grain=transform.grain)
-    # "temp max and min": words inside column names are not aggregates
-    reading = replace(reading, loose_aggregate=loose_aggregate(tokens, mentions))
+    # "temp max and min": words inside column names are not aggregates; "frequency by
+    # direction" with a `frequency` column asks for that column, not a distribution
+    reading = replace(
+        reading,
+        loose_aggregate=loose_aggregate(tokens, mentions),
+        distribution=reading.distribution and not _intent_is_a_column(tokens, mentions, reading),
+    )
     used = set(found.used_tokens)
     slots = read_slots(tokens, mentions, used, reading, profile)
     try:
@@ -88,7 +96,7 @@ def plan_from_rules(question: str, profile: DataProfile) -> Plan:
             dims=cast.dims,
             measures=cast.measures,
             filters=found.filters,
-            splits=found.splits,
+            splits=[*found.splits, *_compared_years(dates, profile)],
             distinct=distinct,
             ratio=ratio,
             transform=transform,
@@ -97,10 +105,12 @@ def plan_from_rules(question: str, profile: DataProfile) -> Plan:
         ),
         profile,
     )
-    spec = _finish(draft, reading, slots, [*found.filters, *draft.extra_filters], profile)
+    kept = [f for f in found.filters if f not in draft.dropped_filters]
+    spec = _finish(draft, reading, slots, [*kept, *draft.extra_filters], profile)
     used |= _used_by(spec, tokens, mentions, reading)
     used |= set(ratio.tokens) if ratio and spec.denominator else set()
     used |= {i for i, t in enumerate(tokens) if t.low in NEGATIONS and _negates(spec)}
+    used |= slots.row_noun_tokens  # words naming the rows ("cars", "jobs") are context
     spans = [*intent_spans(reading), *dates.spans, *transform.spans]
     if spec.transform is None:
         spans = [*intent_spans(reading), *dates.spans]
@@ -112,6 +122,22 @@ def plan_from_rules(question: str, profile: DataProfile) -> Plan:
         not_done=[*dates.not_done, *draft.not_done][:10],
         planner="rules",
     )
+
+
+def _intent_is_a_column(tokens: list[Token], mentions: list[Mention], reading: Reading) -> bool:
+    """Every word that read as "distribution" is a column's name ("frequency")."""
+    if re.search(r"\bdistribution|\bhistogram", reading.text.lower()):
+        return False
+    inside = {t for m in mentions for t in range(m.start, m.end)}
+    words = [i for i, t in enumerate(tokens) if t.low.startswith("frequenc")]
+    return bool(words) and all(i in inside for i in words)
+
+
+def _compared_years(dates: DateReading, profile: DataProfile) -> list[str]:
+    """ "1931 vs 1932" on a column of years: split the chart by that column."""
+    if not dates.compared_years:
+        return []
+    return [f.column for f in dates.filters if f.op == "in" and f.value == dates.compared_years]
 
 
 def _negates(spec: ChartSpec) -> bool:
@@ -188,7 +214,9 @@ def _cast(slots: Slots, profile: DataProfile) -> Cast:
             measures.append(s)
     dims.sort(key=lambda d: (d not in counted, not (d.grouped or d.after_over) or d.colored))
     measures.sort(key=lambda s: s.aggregate is None)  # "average price" beats a bare number
-    wants_count = slots.counts_rows or bool(counted)
+    # "top 10 states by airports" in airports.csv: the rows themselves are what is counted
+    named_rows = bool(slots.row_noun_tokens) and slots.count_noun is not None and not measures
+    wants_count = slots.counts_rows or bool(counted) or named_rows
     if wants_count and not any(m.aggregate for m in measures):
         if not dims:  # "number of departments by creation year": count per that number
             dims = measures[:1]
@@ -299,16 +327,23 @@ def _check_fields(
 def _finish(
     draft: Draft, reading: Reading, slots: Slots, filters: list[Filter], p: DataProfile
 ) -> ChartSpec:
-    grain = _grain(draft, reading, slots, p)
+    grain = _grain(draft, reading, slots, p, filters)
     if grain and draft.aggregate == "none" and draft.y:
-        draft.aggregate = "sum"
         word = TIME_GRAIN_WORDS[grain]
-        draft.notes.append(f"Summed {human(draft.y)} within each {word}")
+        kind = measure_kind(draft.y, p)
+        if kind == "amount":
+            draft.aggregate = "sum"
+            draft.notes.append(f"Summed {human(draft.y)} within each {word}")
+        else:
+            draft.aggregate = "mean"
+            draft.notes.append(
+                f"Averaged {human(draft.y)} within each {word}: it is {KIND_WORDS[kind]}"
+            )
     limit, other, sort = _limit_and_sort(draft, reading, slots.sort_column, p)
     barmode = None
     if draft.chart == "bar" and draft.color:
         barmode = "stack" if reading.stacked else "group"
-    noun = slots.count_noun if slots.counts_rows and draft.aggregate == "count" else None
+    noun = slots.count_noun if draft.aggregate == "count" else None
     spec = ChartSpec(
         chart_type=draft.chart,
         x=draft.x,
@@ -333,17 +368,21 @@ def _finish(
     return spec.model_copy(update={"title": title_for(spec, noun)})
 
 
-def _grain(draft: Draft, reading: Reading, slots: Slots, p: DataProfile) -> TimeGrain | None:
-    if draft.chart not in ("line", "bar") or not draft.x or p.column(draft.x).role != "time":
+def _grain(
+    draft: Draft, reading: Reading, slots: Slots, p: DataProfile, filters: list[Filter]
+) -> TimeGrain | None:
+    if draft.chart not in ("line", "bar", "area") or not draft.x:
+        return None
+    if p.column(draft.x).role != "time":
         return None
     if reading.grain:
         return reading.grain
-    col = p.column(draft.x)
+    col = defaults.narrowed(p.column(draft.x), [f for f in filters if f.column == draft.x])
     grain = defaults.grain_for(col)
     if grain:
         word = TIME_GRAIN_WORDS[grain]
         draft.notes.append(
-            f"Grouped {human(draft.x)} by {word} because there were {col.distinct:,} points"
+            f"Grouped {human(draft.x)} by {word} because there were about {col.distinct:,} points"
         )
     return grain
 
@@ -371,9 +410,11 @@ def _limit_and_sort(
     sort = Sort(by=by, order=order or ("asc" if by == "x" else "desc"))
     distinct = p.column(draft.x).distinct if draft.x else 0
     if distinct > MAX_BARS and x_role != "time":
+        other = _OTHER.search(reading.text.lower()) is not None
+        rest = "put the rest in “Other”" if other else "left out the other "
+        rest += "" if other else f"{distinct - MAX_BARS:,}"
         draft.notes.append(
-            f"Kept the {MAX_BARS} largest of {distinct:,} {human(draft.x or '')} values and "
-            "put the rest in “Other”"
+            f"Kept the {MAX_BARS} largest of {distinct:,} {human(draft.x or '')} values and {rest}"
         )
-        return MAX_BARS, True, sort
+        return MAX_BARS, other, sort
     return None, False, sort

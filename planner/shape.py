@@ -28,6 +28,8 @@ from planner.transforms import Ratio, TransformReading
 from planner.wording import human
 
 _SERIES_CHARTS = ("line", "bar", "area")
+# Notes of a breakdown the planner chose itself, which a comparison in the question replaces.
+_GUESSED_X = ("Broke the chart down by", "The question named no columns")
 _ORDERED_TRANSFORMS = ("rolling_mean", "pct_change", "yoy", "cumsum")
 # Measures whose typical sizes differ more than this get a chart each, not one shared axis.
 MAX_SCALE_RATIO = 25.0
@@ -132,9 +134,16 @@ def _more_measures(draft: Draft, asks: Asks) -> None:
 
 
 def _splits(draft: Draft, asks: Asks) -> None:
+    """ "lunch vs dinner": the compared column becomes the breakdown when the planner had only
+    guessed one, else the colour."""
     for column in asks.splits:
         if column in (draft.x, draft.color) or draft.extra_y:
             continue
+        guessed = [n for n in draft.notes if n.startswith(_GUESSED_X)]
+        if guessed and draft.chart in ("bar", "pie"):
+            draft.notes = [n for n in draft.notes if n not in guessed]
+            draft.x = column
+            return
         if draft.color is None:
             draft.color = column
             return
@@ -219,6 +228,8 @@ def _transform(draft: Draft, asks: Asks, profile: DataProfile) -> None:
     transform = reading.transform
     if transform is None:
         return
+    if transform.kind == "share":
+        _share_of_value(draft, asks)
     if transform.kind in _ORDERED_TRANSFORMS:
         x_role = profile.column(draft.x).role if draft.x else None
         ordered = x_role == "time" or (draft.x is not None and draft.x == _time_axis(profile))
@@ -235,6 +246,23 @@ def _transform(draft: Draft, asks: Asks, profile: DataProfile) -> None:
         if draft.chart not in _SERIES_CHARTS:
             draft.chart = "line"
     draft.transform = transform
+
+
+def _share_of_value(draft: Draft, asks: Asks) -> None:
+    """ "share of renewables over time": a share needs the other sources too, so show every
+    source's share (Renewables among them) instead of filtering Renewables alone (100%)."""
+    for f in asks.filters:
+        if f.op != "eq" or draft.color not in (None, f.column) or f.column == draft.x:
+            continue
+        if draft.x is None or draft.chart not in _SERIES_CHARTS:
+            return
+        draft.color = f.column
+        draft.dropped_filters.append(f)
+        draft.notes.append(
+            f"Showed the share of every {human(f.column)}, {f.value} among them: a share of "
+            f"{f.value} alone would be 100%"
+        )
+        return
 
 
 def transform_grain(reading: TransformReading) -> TimeGrain | None:

@@ -22,7 +22,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from ingest.profile import DataProfile
-from planner.matching import name_stems, stem
+from planner.matching import canonical, name_stems, stem
 from planner.vocabulary import (
     ABBREVIATIONS,
     AGGREGATE_WORDS,
@@ -30,6 +30,7 @@ from planner.vocabulary import (
     GRAIN_WORDS,
     NUMBER_WORDS,
     STOP_WORDS,
+    SUPERLATIVES,
     SYNONYM_GROUPS,
     US_STATES,
     VALUE_ALIASES,
@@ -144,7 +145,7 @@ def prepare_question(question: str, profile: DataProfile) -> PreparedQuestion:
     def fix(match: re.Match[str]) -> str:
         word = match.group()
         low = word.lower()
-        expansion = _expansion(low, file_words)
+        expansion = _expansion(low, file_words) or _superlative(low, file_words)
         if expansion is not None:
             return expansion
         if len(low) < MIN_LENGTH or low in known or stem(low) in known:
@@ -185,6 +186,20 @@ def _expansion(low: str, file_words: frozenset[str]) -> str | None:
     if not longs or " " not in longs[0]:
         return None
     return longs[0]
+
+
+def _superlative(low: str, file_words: frozenset[str]) -> str | None:
+    """ "heaviest" → "max weight" when the file has a weight (or mass) column."""
+    found = SUPERLATIVES.get(low)
+    if found is None:
+        return None
+    aggregate, concepts = found
+    for concept in concepts:
+        if concept in file_words or any(
+            canonical(stem(w)) == canonical(concept) for w in file_words
+        ):
+            return f"{aggregate} {concept}"
+    return None
 
 
 def _closest(word: str, targets: list[str]) -> str | None:
@@ -232,6 +247,7 @@ def _general_words() -> frozenset[str]:
         | NUMBER_WORDS.keys()
         | ABBREVIATIONS.keys()
         | US_STATES.keys()
+        | SUPERLATIVES.keys()
         | VALUE_ALIASES.keys()
     )
 

@@ -24,6 +24,10 @@ _AVG = r"(?:avg|average|mean|ma)"
 _ROLLING = (
     re.compile(rf"\b{_NUM}[- ]?{_UNIT}[- ]?(?:rolling|moving|trailing)?[- ]?{_AVG}\b"),
     re.compile(
+        rf"\b(?:rolling|moving|trailing)[- ]{_AVG}\b(?:\s+[a-z_]+){{0,4}}?\s+(?:over|across|of)"
+        rf"\s+(?:the\s+(?:last|past)\s+)?{_NUM}[- ]?{_UNIT}\b"
+    ),
+    re.compile(
         rf"\b(?:rolling|moving|trailing)[- ]{_AVG}(?:\s+(?:of|over|across)?\s*{_NUM}[- ]?{_UNIT})?"
     ),
     re.compile(rf"\b(?:rolling|moving|trailing)\s+{_NUM}[- ]?{_UNIT}\s+{_AVG}\b"),
@@ -129,7 +133,7 @@ class Ratio:
 
 
 def read_ratio(
-    tokens: Sequence[Token], mentions: Sequence[Mention], profile: DataProfile
+    text: str, tokens: Sequence[Token], mentions: Sequence[Mention], profile: DataProfile
 ) -> Ratio | None:
     """Two number columns joined by "as % of", "per", "divided by", "/", "to" (or "ratio of A to
     B"). "per" and "to" count only between two NUMBER columns ("revenue per unit"), since "per
@@ -138,12 +142,12 @@ def read_ratio(
     for left, right in itertools.pairwise(numbers):
         if left.column == right.column:
             continue
-        between = tokens[left.end : right.start]
-        words = " ".join(t.low for t in between)
+        words = text[tokens[left.end - 1].end : tokens[right.start].start].lower()
+        words = " ".join(words.replace("the ", " ").split())
         ratio_of = left.start >= 2 and _RATIO_OF.search(
             " ".join(t.low for t in tokens[max(0, left.start - 2) : left.start])
         )
-        m = _RATIO.fullmatch(words.replace(" the ", " ").strip()) if words else None
+        m = _RATIO.fullmatch(words) if words else None
         if not (m or (ratio_of and words in ("to", "and", "vs"))):
             continue
         percent = bool(m and m.group("pct") in ("%", "percent", "pct", "percentage"))

@@ -65,11 +65,18 @@ def test_count_title_names_the_counted_thing(plan_for: PlanFor, make_orders: Mak
     )
 
 
-def test_more_than_twenty_categories_keep_top_twenty_and_other(plan_for: PlanFor) -> None:
+def test_more_than_twenty_categories_keep_the_top_twenty_and_say_so(plan_for: PlanFor) -> None:
     df = pd.DataFrame({"city": [f"city {k}" for k in range(30)] * 2, "sales": np.arange(60.0)})
     plan = plan_for("sales by city", df)
+    assert (plan.primary.limit, plan.primary.other_bucket) == (20, False)
+    assert "Kept the 20 largest of 30 city values and left out the other 10" in plan.assumptions
+
+
+def test_the_rest_goes_into_other_only_when_asked(plan_for: PlanFor) -> None:
+    df = pd.DataFrame({"city": [f"city {k}" for k in range(30)] * 2, "sales": np.arange(60.0)})
+    plan = plan_for("sales by city, the rest as other", df)
     assert (plan.primary.limit, plan.primary.other_bucket) == (20, True)
-    assert any("Other" in note for note in plan.assumptions)
+    assert any("“Other”" in note for note in plan.assumptions)
 
 
 @pytest.mark.parametrize(
