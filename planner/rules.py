@@ -11,7 +11,7 @@ Every guess and every word left out is written into the plan for the answer to s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from core.errors import NoMatchingColumn
 from ingest.profile import DataProfile
@@ -24,24 +24,16 @@ from planner.charts import (
     line_draft,
     scatter_draft,
 )
-from planner.dates import DateReading, read_dates
-from planner.filters import read_filters
-from planner.matching import Mention, Token, find_mentions, name_stems, tokenize
+from planner.dates import DateReading
+from planner.matching import Mention, Token, name_stems
 from planner.measures import KIND_WORDS, measure_kind
 from planner.plan import TIME_GRAIN_WORDS, ChartSpec, ChartType, Filter, Plan, Sort, TimeGrain
-from planner.question import (
-    Reading,
-    aggregate_word,
-    intent_spans,
-    loose_aggregate,
-    read_question,
-)
+from planner.question import Reading, aggregate_word, intent_spans
+from planner.reading import QuestionReading, read_all
 from planner.shape import Asks, refine
 from planner.slots import Slot, Slots, read_slots
-from planner.spelling import prepare_question
 from planner.suggest import not_understood
-from planner.transforms import counted_distinct, read_ratio, read_transform
-from planner.values import NEGATIONS, find_values
+from planner.values import NEGATIONS
 from planner.wording import human, title_for
 
 MAX_BARS = 20
@@ -57,34 +49,16 @@ def plan_from_rules(question: str, profile: DataProfile) -> Plan:
     the question clearly asks for something the file does not have ("profit by region" in a file
     without a profit column), or names nothing the planner can read.
     """
-    prepared = prepare_question(question, profile)
-    reading = read_question(prepared.text)
-    tokens = tokenize(reading.text)
-    mentions = find_mentions(tokens, profile)
-    values = find_values(tokens, mentions, profile)
-    dates = read_dates(reading.text, profile, [m.column for m in mentions])
-    found = read_filters(tokens, mentions, profile, values=values, dates=dates)
-    transform = read_transform(reading.text)
-    ratio = read_ratio(reading.text, tokens, mentions, profile)
-    distinct = counted_distinct(tokens, mentions, profile)
-    if reading.grain_span and any(
-        profile.column(m.column).role != "time"
-        and tokens[m.start].start < reading.grain_span[1]
-        and tokens[m.end - 1].end > reading.grain_span[0]
-        for m in mentions
-    ):  # "each year" names the `year` column, not a resampling of dates
-        reading = replace(reading, grain=None, grain_span=None)
-    if reading.grain is None and transform.grain is not None:
-        reading = replace(reading, grain=transform.grain)
-    # "temp max and min": words inside column names are not aggregates; "frequency by
-    # direction" with a `frequency` column asks for that column, not a distribution
-    reading = replace(
-        reading,
-        loose_aggregate=loose_aggregate(tokens, mentions),
-        distribution=reading.distribution and not _intent_is_a_column(tokens, mentions, reading),
-    )
+    return plan_from_reading(read_all(question, profile), profile)
+
+
+def plan_from_reading(read: QuestionReading, profile: DataProfile) -> Plan:
+    """The plan for a question already read (see `planner.reading`)."""
+    reading, tokens, found = read.intents, read.tokens, read.filters
     used = set(found.used_tokens)
-    slots = read_slots(tokens, mentions, used, reading, profile)
+    slots = read_slots(tokens, read.mentions, used, reading, profile)
+    if read.ratio is not None:  # "tip as % of bill": one measure, not two numbers to scatter
+        slots.slots = [s for s in slots.slots if s.column != read.ratio.denominator]
     try:
         draft = _decide(reading, slots, found.filters, profile)
     except NoMatchingColumn as exc:
@@ -96,10 +70,10 @@ def plan_from_rules(question: str, profile: DataProfile) -> Plan:
             dims=cast.dims,
             measures=cast.measures,
             filters=found.filters,
-            splits=[*found.splits, *_compared_years(dates, profile)],
-            distinct=distinct,
-            ratio=ratio,
-            transform=transform,
+            splits=[*found.splits, *_compared_years(read.dates, profile)],
+            distinct=read.distinct,
+            ratio=read.ratio,
+            transform=read.transform,
             limit=reading.limit,
             within=_within(tokens, cast.dims, reading),
         ),
@@ -107,30 +81,20 @@ def plan_from_rules(question: str, profile: DataProfile) -> Plan:
     )
     kept = [f for f in found.filters if f not in draft.dropped_filters]
     spec = _finish(draft, reading, slots, [*kept, *draft.extra_filters], profile)
-    used |= _used_by(spec, tokens, mentions, reading)
-    used |= set(ratio.tokens) if ratio and spec.denominator else set()
+    used |= _used_by(spec, tokens, read.mentions, reading)
+    used |= set(read.ratio.tokens) if read.ratio and spec.denominator else set()
     used |= {i for i, t in enumerate(tokens) if t.low in NEGATIONS and _negates(spec)}
     used |= slots.row_noun_tokens  # words naming the rows ("cars", "jobs") are context
-    spans = [*intent_spans(reading), *dates.spans, *transform.spans]
-    if spec.transform is None:
-        spans = [*intent_spans(reading), *dates.spans]
-    unused = unused_phrases(tokens, used, spans)
+    spans = [*intent_spans(reading), *read.dates.spans]
+    if spec.transform is not None:
+        spans += read.transform.spans
     return Plan(
         charts=[spec],
-        assumptions=[*prepared.notes, *dates.notes, *draft.notes],
-        unused=unused,
-        not_done=[*dates.not_done, *draft.not_done][:10],
+        assumptions=[*read.prepared.notes, *read.dates.notes, *draft.notes],
+        unused=unused_phrases(tokens, used, spans),
+        not_done=[*read.dates.not_done, *draft.not_done][:10],
         planner="rules",
     )
-
-
-def _intent_is_a_column(tokens: list[Token], mentions: list[Mention], reading: Reading) -> bool:
-    """Every word that read as "distribution" is a column's name ("frequency")."""
-    if re.search(r"\bdistribution|\bhistogram", reading.text.lower()):
-        return False
-    inside = {t for m in mentions for t in range(m.start, m.end)}
-    words = [i for i, t in enumerate(tokens) if t.low.startswith("frequenc")]
-    return bool(words) and all(i in inside for i in words)
 
 
 def _compared_years(dates: DateReading, profile: DataProfile) -> list[str]:

@@ -59,7 +59,8 @@ _PATTERNS: tuple[tuple[TransformKind, re.Pattern[str]], ...] = (
     (
         "share",
         re.compile(
-            r"\bshares?\b(?! price)|(?:%|\bpercent|\bpct|\bpercentage) of (?:the )?(?:total|all)\b"
+            r"\bshares?(?: of (?:the )?(?:total|all|whole))?\b(?! price)"
+            r"|(?:%|\bpercent|\bpct|\bpercentage) of (?:the )?(?:total|all)\b"
             r"|\bmarket share\b|\bproportions?\b|\bas (?:a )?(?:%|percent|percentage)\b(?! of)"
         ),
     ),

@@ -19,7 +19,13 @@ from dataclasses import dataclass
 
 from ingest.profile import ColumnProfile, DataProfile
 from planner.matching import Mention, Token, stem, tokenize
-from planner.vocabulary import FILLER_WORDS, STOP_WORDS, US_STATES, VALUE_ALIASES
+from planner.vocabulary import (
+    FILLER_WORDS,
+    FUNCTION_WORDS,
+    STOP_WORDS,
+    US_STATES,
+    VALUE_ALIASES,
+)
 
 NEGATIONS = frozenset(
     {"not", "except", "excluding", "exclude", "without", "besides", "non", "no", "but"}
@@ -27,6 +33,8 @@ NEGATIONS = frozenset(
 _YES = frozenset({"yes", "y", "true", "t", "1"})
 _NO = frozenset({"no", "n", "false", "f", "0"})
 _MAX_PHRASE = 6  # words in the longest value phrase looked for
+# Values that are everyday words: a question must write them as the data does ("No", "Other").
+_COMMON_VALUES = frozenset({"no", "yes", "none", "other", "all", "total", "na", "nan", "null", "n"})
 
 
 @dataclass(frozen=True)
@@ -116,7 +124,12 @@ def _exact(tokens: Sequence[Token], col: ColumnProfile) -> list[ValueMention]:
             continue
         if all(re.fullmatch(r"[\d.,%-]+", w) for w in words):
             continue  # bare numbers are comparisons or years, not category values
-        exact_case = len(words) == 1 and (words[0] in STOP_WORDS or words[0] in FILLER_WORDS)
+        exact_case = len(words) == 1 and (
+            words[0] in STOP_WORDS
+            or words[0] in FILLER_WORDS
+            or words[0] in FUNCTION_WORDS
+            or words[0] in _COMMON_VALUES
+        )
         for i in range(len(lows) - len(words) + 1):
             if lows[i : i + len(words)] != words:
                 continue
