@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 Expect = dict[str, Any]
-Thread = tuple[str, list[tuple[str, Expect]]]
+# None: the reply is chatter and must not be read as a request at all.
+Thread = tuple[str, list[tuple[str, Expect | None]]]
 
 
 def f(column: str, op: str, value: Any) -> tuple[str, str, Any]:
