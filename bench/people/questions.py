@@ -63,6 +63,7 @@ class SetFileError(ValueError):
 
     def __init__(self, line: int, message: str) -> None:
         self.line = line
+        self.message = message
         super().__init__(f"line {line}: {message}")
 
 
