@@ -31,6 +31,7 @@ from bench.people.filters import column_domains  # noqa: E402
 from bench.people.questions import (  # noqa: E402
     OPTIONAL_KEYS,
     Alternative,
+    ExpectedTransform,
     Question,
     SetFileError,
     load_questions,
@@ -126,9 +127,15 @@ def _expected(alt: Alternative) -> dict[str, Any]:
             | ({"tolerance_days": f.tolerance_days} if f.tolerance_days else {})
             for f in alt.filters
         ],
-        "transform": asdict(alt.transform) if alt.transform else None,
+        "transform": _expected_transform(alt.transform),
     }
     return shown | dict(alt.optional)
+
+
+def _expected_transform(transform: ExpectedTransform | None) -> dict[str, Any] | None:
+    if transform is None:
+        return None
+    return {k: v for k, v in asdict(transform).items() if v is not None}
 
 
 def _predicted(result: Result) -> dict[str, Any]:

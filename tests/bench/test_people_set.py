@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -36,3 +38,20 @@ def test_the_shipped_set_fits_the_data_and_spreads_over_datasets_and_causes() ->
     assert {q.cause for q in questions} == CAUSES
     refusals = sum(q.expects_refusal for q in questions)
     assert 0 < refusals <= 0.06 * len(questions)
+
+
+def test_the_scorer_exits_2_naming_the_line_of_a_malformed_set(tmp_path: Path) -> None:
+    broken = tmp_path / "set.jsonl"
+    good = SET.read_text(encoding="utf-8").splitlines()[0]
+    broken.write_text(good + "\n" + '{"id": "x-1", "dataset": "nowhere"}\n', encoding="utf-8")
+    script = SET.parents[1] / "people_eval.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--set", str(broken)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert f"{broken}:2:" in done.stderr
+    assert "keys must be" in done.stderr
