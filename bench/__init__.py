@@ -1,0 +1,1 @@
+"""Benchmarks and evaluations; each script runs on its own (python bench/NAME.py)."""
