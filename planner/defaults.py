@@ -130,3 +130,57 @@ def grain_for(col: ColumnProfile) -> TimeGrain | None:
         if days / length <= READABLE_POINTS:
             return grain
     return "Y"
+
+
+_COUNT_NAMES = frozenset({"frequency", "freq", "count", "counts", "cnt", "n", "number", "total"})
+
+
+def count_column(profile: DataProfile) -> str | None:
+    """A number column that already counts the rows' things ("frequency", "count"): in such a
+    pre-counted table, "how often" and "how many" mean its sum, not a count of rows."""
+    for col in profile.columns:
+        if col.role == "number" and col.name.lower() in _COUNT_NAMES:
+            return col.name
+    return None
+
+
+def row_label(profile: DataProfile) -> str | None:
+    """What names one row: a mostly unique text column ("Name"), else a date that is unique
+    per row (a daily series)."""
+    for col in profile.columns:
+        labels = col.role in ("id", "text", "category") and "str" in col.dtype
+        if labels and col.distinct >= 0.5 * profile.rows and col.distinct > 1:
+            return col.name
+    for col in profile.columns:
+        if col.role == "time" and col.distinct >= 0.9 * profile.rows:
+            return col.name
+    return None
+
+
+def observations(profile: DataProfile) -> bool:
+    """Rows are observations of a series (one per date, or per date and category), not things
+    to be counted: counting them says nothing, so a chart needs a number."""
+    time = time_column(profile)
+    if time is None or not _regular(profile.column(time)):
+        return False  # irregular dates: a log of events, which are counted
+    dates = profile.column(time).distinct
+    if dates >= 0.9 * profile.rows:
+        return True
+    for col in profile.columns:
+        if col.role in ("category", "boolean") and col.distinct > 1:
+            cells = dates * col.distinct
+            if 0.9 * profile.rows <= cells <= 1.1 * profile.rows:
+                return True
+    return False
+
+
+_STEPS_DAYS = (1.0, 7.0, 30.44, 91.31, 365.25)
+
+
+def _regular(col: ColumnProfile) -> bool:
+    """Dates a calendar step apart (daily, weekly, monthly, quarterly, yearly), with few gaps."""
+    days = span_days(col)
+    if days is None or col.distinct < 3:
+        return False
+    step = days / (col.distinct - 1)
+    return any(abs(step - s) <= 0.15 * s for s in _STEPS_DAYS)

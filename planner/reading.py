@@ -49,7 +49,7 @@ def read_all(question: str, profile: DataProfile) -> QuestionReading:
     intents = read_question(prepared.text)
     tokens = tokenize(intents.text)
     mentions = find_mentions(tokens, profile)
-    values = find_values(tokens, mentions, profile)
+    values = find_values(tokens, mentions, profile, intents.text)
     dates = read_dates(intents.text, profile, [m.column for m in mentions])
     found = read_filters(tokens, mentions, profile, values=values, dates=dates)
     transform = read_transform(intents.text)

@@ -60,7 +60,7 @@ def plan_from_reading(read: QuestionReading, profile: DataProfile) -> Plan:
     if read.ratio is not None:  # "tip as % of bill": one measure, not two numbers to scatter
         slots.slots = [s for s in slots.slots if s.column != read.ratio.denominator]
     try:
-        draft = _decide(reading, slots, found.filters, profile)
+        draft = _decide(reading, slots, found.filters, profile, found.splits)
     except NoMatchingColumn as exc:
         raise not_understood(exc.wanted, profile) from exc
     cast = _cast(slots, profile)
@@ -76,6 +76,8 @@ def plan_from_reading(read: QuestionReading, profile: DataProfile) -> Plan:
             transform=read.transform,
             limit=reading.limit,
             within=_within(tokens, cast.dims, reading),
+            explicit_count=slots.counts_rows or any(d.counted for d in slots.slots),
+            row_noun=slots.count_noun is not None,
         ),
         profile,
     )
@@ -181,6 +183,10 @@ def _cast(slots: Slots, profile: DataProfile) -> Cast:
     # "top 10 states by airports" in airports.csv: the rows themselves are what is counted
     named_rows = bool(slots.row_noun_tokens) and slots.count_noun is not None and not measures
     wants_count = slots.counts_rows or bool(counted) or named_rows
+    # "number of districts by result": every district is one row, so count rows per result
+    unique = [d for d in counted if profile.column(d.column).distinct >= profile.rows]
+    if unique and len(dims) > len(unique):
+        dims = [d for d in dims if d not in unique]
     if wants_count and not any(m.aggregate for m in measures):
         if not dims:  # "number of departments by creation year": count per that number
             dims = measures[:1]
@@ -220,7 +226,13 @@ def _siblings(a: str, b: str) -> bool:
     return codes or bool(set(name_stems(a)) & set(name_stems(b)))
 
 
-def _decide(reading: Reading, slots: Slots, filters: list[Filter], profile: DataProfile) -> Draft:
+def _decide(
+    reading: Reading,
+    slots: Slots,
+    filters: list[Filter],
+    profile: DataProfile,
+    splits: list[str] | None = None,
+) -> Draft:
     cast = _cast(slots, profile)
     dims, measures, wants_count = cast.dims, cast.measures, cast.wants_count
     active = [s for s in slots.slots if not s.sort_only]
@@ -248,11 +260,22 @@ def _decide(reading: Reading, slots: Slots, filters: list[Filter], profile: Data
     has_time = defaults.time_column(profile) is not None or (
         not dims and bool(filters) and _years_column(profile) is not None
     )
+    # "usa vs europe mpg": a comparison of values is drawn by that column, unless the file is
+    # a set of series over time (prices per ticker and date: "aapl vs goog" is two lines)
+    compared = bool(splits) and not defaults.observations(profile)
     over_time = (
         reading.soft_chart == "line"
         or (has_time and reading.grain is not None)
-        or (not dims and has_time and len(measures) == 1)
+        or (not dims and has_time and len(measures) == 1 and not compared)
     )
+    if (
+        (reading.soft_chart == "line" or reading.grain)
+        and not has_time
+        and not (dims and _time_first(dims))
+        and not any(s.after_over or s.ordinal for s in slots.slots)
+        and not _time_like_numbers(profile)
+    ):  # "wind speed over time" in a file without dates
+        raise NoMatchingColumn(wanted=["a date or time column"], available=profile.names())
     if chart == "line" or (chart is None and (_time_first(dims) or over_time)):
         return line_draft(dims, measures, wants_count, reading, profile)
     base: ChartType = "pie" if chart == "pie" else "bar"
@@ -260,6 +283,15 @@ def _decide(reading: Reading, slots: Slots, filters: list[Filter], profile: Data
         unmatched = slots.unmatched_other + slots.unmatched_measure
         return default_draft(reading, unmatched, profile, chart)
     return bar_draft(base, dims, measures, wants_count, reading, _pinned(filters), profile)
+
+
+def _time_like_numbers(profile: DataProfile) -> bool:
+    """A column of years (or seasons) that a trend can run along."""
+    for col in profile.columns:
+        years = col.min is not None and col.max is not None and 1800 <= col.min <= col.max <= 2200
+        if col.role == "number" and years and float(col.min or 0).is_integer():
+            return True
+    return False
 
 
 def _years_column(profile: DataProfile) -> str | None:
