@@ -83,6 +83,7 @@ class DateReading:
     notes: list[str] = field(default_factory=list)
     not_done: list[str] = field(default_factory=list)
     compared_years: list[int] = field(default_factory=list)  # "2007 vs 2008" on a year column
+    relative: bool = False  # "last 5 years", "this year": a window of the latest periods
 
 
 def read_dates(text: str, profile: DataProfile, named: Sequence[str] = ()) -> DateReading:
@@ -120,6 +121,7 @@ def read_dates(text: str, profile: DataProfile, named: Sequence[str] = ()) -> Da
             amount = _amount(m.group(1))
             span = _last_periods(last, amount, m.group(2))
             _add(out, target, span, "between", m.group(0).strip(), last)
+            out.relative = True
             take(*m.span())
     for m in _TO_DATE.finditer(low):
         if free(*m.span()) and last is not None:

@@ -160,7 +160,9 @@ def row_label(profile: DataProfile) -> str | None:
 def observations(profile: DataProfile) -> bool:
     """Rows are observations of a series (one per date, or per date and category), not things
     to be counted: counting them says nothing, so a chart needs a number."""
-    time = time_column(profile)
+    time = time_column(profile) or next(
+        (c.name for c in profile.columns if _regular_years(c)), None
+    )
     if time is None or not _regular(profile.column(time)):
         return False  # irregular dates: a log of events, which are counted
     dates = profile.column(time).distinct
@@ -174,13 +176,28 @@ def observations(profile: DataProfile) -> bool:
     return False
 
 
-_STEPS_DAYS = (1.0, 7.0, 30.44, 91.31, 365.25)
+_STEPS_DAYS = {"day": 1.0, "week": 7.0, "month": 30.44, "quarter": 91.31, "year": 365.25}
+
+
+def series_step(col: ColumnProfile) -> str | None:
+    """ "day", "week", "month", "quarter" or "year" when the dates are that far apart with few
+    gaps (a regular series); None for irregular dates (a log of events)."""
+    days = span_days(col)
+    if days is None or col.distinct < 3:
+        return None
+    step = days / (col.distinct - 1)
+    return next((unit for unit, s in _STEPS_DAYS.items() if abs(step - s) <= 0.15 * s), None)
 
 
 def _regular(col: ColumnProfile) -> bool:
-    """Dates a calendar step apart (daily, weekly, monthly, quarterly, yearly), with few gaps."""
-    days = span_days(col)
-    if days is None or col.distinct < 3:
+    return series_step(col) is not None or _regular_years(col)
+
+
+def _regular_years(col: ColumnProfile) -> bool:
+    """A number column of years, evenly spaced (gapminder's 1952, 1957, …)."""
+    if col.role != "number" or col.min is None or col.max is None or col.distinct < 3:
         return False
-    step = days / (col.distinct - 1)
-    return any(abs(step - s) <= 0.15 * s for s in _STEPS_DAYS)
+    if not (1800 <= col.min <= col.max <= 2200 and float(col.min).is_integer()):
+        return False
+    step = (col.max - col.min) / (col.distinct - 1)
+    return step >= 1 and float(step).is_integer()

@@ -51,6 +51,8 @@ class Asks:
     within: Slot | None  # "in each continent" after a top N
     explicit_count: bool = False  # "how many", "number of": rows are what is counted
     row_noun: bool = False  # the question names the rows ("cars", "days")
+    all_rows: bool = False  # "all stocks": every series of the file
+    mix: bool = False  # "generation mix": split by the file's main category
 
 
 def refine(draft: Draft, asks: Asks, profile: DataProfile) -> None:
@@ -59,11 +61,13 @@ def refine(draft: Draft, asks: Asks, profile: DataProfile) -> None:
         _note_unused_transform(draft, asks)
         return
     _top_rows(draft, asks, profile)
+    _every_series(draft, asks, profile)
     _counted_column(draft, asks, profile)
     _distinct(draft, asks, profile)
     _ratio(draft, asks, profile)
     _more_measures(draft, asks)
     _splits(draft, asks)
+    _mix(draft, asks, profile)
     _within(draft, asks)
     _combine(draft, asks, profile)
     _transform(draft, asks, profile)
@@ -93,6 +97,19 @@ def _top_rows(draft: Draft, asks: Asks, profile: DataProfile) -> None:
     draft.aggregate = "none" if unique else "max"
     draft.stated_aggregate = True
     draft.notes.append(f"Showed the top rows by {human(draft.y)}, named by {human(label)}")
+
+
+def _every_series(draft: Draft, asks: Asks, profile: DataProfile) -> None:
+    """ "all stocks over time" in a file with a column per stock: every number, as lines."""
+    if not asks.all_rows or draft.aggregate != "count" or not defaults.observations(profile):
+        return
+    numbers = [c.name for c in profile.columns if c.role == "number" and c.name != draft.x]
+    if len(numbers) < 2:
+        return
+    draft.notes = [n for n in draft.notes if not n.startswith("Counted rows per")]
+    draft.y, draft.extra_y, draft.aggregate = numbers[0], numbers[1:6], "mean"
+    if len(numbers) > 6:
+        draft.not_done.append(f"the other {len(numbers) - 6} number columns: at most 6 lines")
 
 
 def _counted_column(draft: Draft, asks: Asks, profile: DataProfile) -> None:
@@ -197,6 +214,16 @@ def _splits(draft: Draft, asks: Asks) -> None:
         if draft.color is None:
             draft.color = column
             return
+
+
+def _mix(draft: Draft, asks: Asks, profile: DataProfile) -> None:
+    """ "generation mix since 2010": the parts of the whole, split by the main category."""
+    if not asks.mix or draft.color or draft.chart not in _SERIES_CHARTS:
+        return
+    category = defaults.best_category(profile, exclude={draft.x or ""})
+    if category is not None:
+        draft.color = category
+        draft.notes.append(f"Split by {human(category)} to show the mix")
 
 
 def _within(draft: Draft, asks: Asks) -> None:

@@ -37,7 +37,8 @@ _PATTERNS: tuple[tuple[TransformKind, re.Pattern[str]], ...] = (
     (
         "yoy",
         re.compile(
-            r"\byoy\b|\by/y\b|\byear[- ](?:over|on)[- ]year\b|\bvs\.? (?:the )?(?:previous|last|"
+            r"\byoy(?: (?:change|growth|%))?\b|\by/y\b|\byear[- ](?:over|on)[- ]year"
+            r"(?: (?:change|growth))?\b|\bvs\.? (?:the )?(?:previous|last|"
             r"prior) year\b|\bannual (?:growth|change)\b|\bsame (?:month|period) last year\b"
         ),
     ),
@@ -46,7 +47,8 @@ _PATTERNS: tuple[tuple[TransformKind, re.Pattern[str]], ...] = (
         re.compile(
             r"(?:%|\bpercent|\bpct|\bpercentage)\s*change\b|\bgrowth rate\b|\bchange from "
             r"(?:the )?previous\b|\b(?:day|week|month|quarter)[- ](?:over|on)[- ](?:day|week|"
-            r"month|quarter)\b|\bmom\b|\bqoq\b|\bperiod over period\b|\bgrowth\b"
+            r"month|quarter)\b|\bmom\b|\bqoq\b|\bperiod over period\b"
+            r"|(?:%|\bpercent|\bpct|\bpercentage) growth\b"
         ),
     ),
     (
