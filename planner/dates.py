@@ -47,6 +47,8 @@ _RELATIVE = re.compile(
     rf"\b(?:(?:in|over|for|during)\s+)?(?:the\s+)?(?:last|past|previous|recent|trailing|latest)"
     rf"\s+(?:{_NUM}\s+)?{_UNIT}\b"
 )
+_HALF = re.compile(rf"\b(?:first|second)?\s*h(?P<h>[12])\s*(?:of\s+)?(?P<y>{_YEAR})")
+_DECADE = re.compile(r"\b(?:the\s+)?(?P<d>(?:19|20)\d0)'?s\b")
 _TO_DATE = re.compile(r"\b(?:ytd|year[ -]to[ -]date|mtd|month[ -]to[ -]date|qtd)\b")
 _THIS = re.compile(r"\b(?:this|current)\s+(year|quarter|month|week)\b")
 _RANGE = re.compile(
@@ -116,6 +118,24 @@ def read_dates(text: str, profile: DataProfile, named: Sequence[str] = ()) -> Da
             out.compared_years = years
             take(*m.span())
     last = _last_date(target)
+    for m in _HALF.finditer(low):
+        if free(*m.span()):
+            year, first = int(m.group("y")), 1 if m.group("h") == "1" else 7
+            start = date(year, first, 1)
+            _add(out, target, Span(start, _add_months(start, 6), "month"), "between", "", last)
+            take(*m.span())
+    for m in _DECADE.finditer(low):
+        if free(*m.span()):
+            first = int(m.group("d"))
+            _add(
+                out,
+                target,
+                Span(date(first, 1, 1), date(first + 10, 1, 1), "year"),
+                "between",
+                "",
+                last,
+            )
+            take(*m.span())
     for m in _RELATIVE.finditer(low):
         if free(*m.span()) and last is not None:
             amount = _amount(m.group(1))

@@ -132,7 +132,7 @@ def grain_for(col: ColumnProfile) -> TimeGrain | None:
     return "Y"
 
 
-_COUNT_NAMES = frozenset({"frequency", "freq", "count", "counts", "cnt", "n", "number", "total"})
+_COUNT_NAMES = frozenset({"frequency", "freq", "count", "counts", "cnt", "n"})
 
 
 def count_column(profile: DataProfile) -> str | None:

@@ -76,6 +76,7 @@ def read_filters(
     _between(tokens, mentions, profile, out)
     _comparisons(tokens, mentions, profile, out)
     _open_ended(tokens, mentions, profile, out)
+    _compass(tokens, profile, out)
     _counted_things(tokens, mentions, profile, out)
     value_filters(tokens, mentions, values, out)
     stated_equals(tokens, mentions, profile, out)
@@ -239,6 +240,31 @@ def _open_ended(
             for t in range(m.start, m.end)
             if i - 4 <= t <= i + 5
         }
+
+
+_COMPASS: dict[str, tuple[tuple[str, ...], FilterOp]] = {
+    "north": (("latitude", "lat"), "gt"),
+    "south": (("latitude", "lat"), "lt"),
+    "east": (("longitude", "lon", "lng", "long"), "gt"),
+    "west": (("longitude", "lon", "lng", "long"), "lt"),
+}
+
+
+def _compass(tokens: Sequence[Token], profile: DataProfile, out: FilterReading) -> None:
+    """ "north of 60 degrees": latitude > 60; "west of -100": longitude < -100."""
+    for i, tok in enumerate(tokens[:-2]):
+        found = _COMPASS.get(tok.low)
+        value = _number(tokens[i + 2]) if tokens[i + 1].low == "of" else None
+        if found is None or value is None or i in out.used_tokens:
+            continue
+        names, op = found
+        col = next((c.name for c in profile.columns if c.name.lower() in names), None)
+        if col is None:
+            continue
+        out.filters.append(Filter(column=col, op=op, value=value))
+        out.used_tokens |= {i, i + 1, i + 2}
+        if i + 3 < len(tokens) and tokens[i + 3].low in ("degrees", "degree", "deg"):
+            out.used_tokens.add(i + 3)
 
 
 def _counted_things(

@@ -84,6 +84,8 @@ def plan_from_reading(read: QuestionReading, profile: DataProfile) -> Plan:
             row_noun=slots.count_noun is not None,
             all_rows=slots.all_rows,
             mix=_MIX.search(reading.text.lower()) is not None,
+            ranking=_RANKING.search(reading.text.lower()) is not None,
+            chart_asked=reading.chart is not None,
         ),
         profile,
     )
@@ -214,6 +216,7 @@ def _years(slot: Slot, profile: DataProfile) -> bool:
     return whole and "year" in slot.column.lower()
 
 
+_RANKING = re.compile(r"\b(?:best|worst|top|bottom|highest|lowest|most|least|leading|biggest)\b")
 _MIX = re.compile(r"\b(?:mix|composition|make-?up|breakdown)\b")
 _CORRELATION = re.compile(r"\bcorrelat|\brelationship|\bscatter|\bagainst\b|\bassociat")
 

@@ -52,6 +52,8 @@ class Asks:
     explicit_count: bool = False  # "how many", "number of": rows are what is counted
     row_noun: bool = False  # the question names the rows ("cars", "days")
     all_rows: bool = False  # "all stocks": every series of the file
+    ranking: bool = False  # "best variety", "worst months": ranked by the main number
+    chart_asked: bool = False  # the question named the chart type
     mix: bool = False  # "generation mix": split by the file's main category
 
 
@@ -71,6 +73,7 @@ def refine(draft: Draft, asks: Asks, profile: DataProfile) -> None:
     _within(draft, asks)
     _combine(draft, asks, profile)
     _transform(draft, asks, profile)
+    _ranked_periods(draft, asks, profile)
 
 
 def _other_x(draft: Draft, asks: Asks, profile: DataProfile, *taken: str | None) -> str | None:
@@ -128,7 +131,8 @@ def _counted_column(draft: Draft, asks: Asks, profile: DataProfile) -> None:
         ),
         None,
     )
-    main = defaults.best_measure(profile) if defaults.observations(profile) else None
+    ranking = asks.ranking or defaults.observations(profile)
+    main = defaults.best_measure(profile) if ranking else None
     chosen = counts or (compared if not asks.explicit_count else None)
     chosen = chosen or (main if not asks.explicit_count and not asks.row_noun else None)
     if chosen is None or chosen == draft.x:
@@ -155,6 +159,8 @@ def _distinct(draft: Draft, asks: Asks, profile: DataProfile) -> None:
             draft.color = None
     draft.notes = [n for n in draft.notes if not n.startswith("Counted rows per")]
     draft.y, draft.aggregate = counted.column, "distinct"
+    if draft.color == counted.column:
+        draft.color = None
 
 
 def _ratio(draft: Draft, asks: Asks, profile: DataProfile) -> None:
@@ -323,6 +329,12 @@ def _transform(draft: Draft, asks: Asks, profile: DataProfile) -> None:
         if draft.chart not in _SERIES_CHARTS:
             draft.chart = "line"
     draft.transform = transform
+
+
+def _ranked_periods(draft: Draft, asks: Asks, profile: DataProfile) -> None:
+    """ "top 5 years for fossil fuel generation": a ranking of periods is a bar chart."""
+    if asks.limit and draft.chart == "line" and not asks.chart_asked and draft.transform is None:
+        draft.chart = "bar"
 
 
 def _share_of_value(draft: Draft, asks: Asks) -> None:

@@ -73,7 +73,7 @@ def read_slots(
         for m in mentions
         if not (
             unit
-            and m.score < 2
+            and m.score < 3
             and m.end - m.start == 1
             and tokens[m.start].stem == unit
             and tokens[m.start].low != unit

@@ -28,7 +28,7 @@ from planner.vocabulary import (
 )
 
 NEGATIONS = frozenset(
-    {"not", "except", "excluding", "exclude", "without", "besides", "non", "no", "but"}
+    {"not", "except", "excluding", "exclude", "without", "besides", "non", "no", "but", "outside"}
 )
 _YES = frozenset({"yes", "y", "true", "t", "1"})
 _NO = frozenset({"no", "n", "false", "f", "0"})
