@@ -48,7 +48,16 @@ def read_all(question: str, profile: DataProfile) -> QuestionReading:
     prepared = prepare_question(question, profile)
     intents = read_question(prepared.text)
     tokens = tokenize(intents.text)
-    mentions = find_mentions(tokens, profile)
+    mentions = [  # "over time" asks for a trend, not for a category column named "time"
+        m
+        for m in find_mentions(tokens, profile)
+        if not (
+            tokens[m.start].low == "time"
+            and m.start > 0
+            and tokens[m.start - 1].low == "over"
+            and profile.column(m.column).role != "time"
+        )
+    ]
     values = find_values(tokens, mentions, profile, intents.text)
     dates = read_dates(intents.text, profile, [m.column for m in mentions])
     found = read_filters(tokens, mentions, profile, values=values, dates=dates)

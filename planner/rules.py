@@ -292,13 +292,14 @@ def _decide(
     # "usa vs europe mpg": a comparison of values is drawn by that column, unless the file is
     # a set of series over time (prices per ticker and date: "aapl vs goog" is two lines)
     compared = bool(splits) and not defaults.observations(profile)
+    ranks_rows = slots.count_noun is not None and slots.ranked  # "top 10 cars by weight"
     # "last 5 years by source" in a file of yearly figures: the window is a time axis
     recent = window and defaults.observations(profile) and not measures_by_x(dims)
     over_time = (
         recent
         or reading.soft_chart == "line"
         or (has_time and reading.grain is not None)
-        or (not dims and has_time and len(measures) == 1 and not compared)
+        or (not dims and has_time and len(measures) == 1 and not compared and not ranks_rows)
     )
     if (
         (reading.soft_chart == "line" or reading.grain)
