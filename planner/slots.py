@@ -67,18 +67,6 @@ def read_slots(
     """Give every mentioned column its part; list unmatched words that sit where a field would."""
     aggs = aggregate_word(tokens, reading)
     count_ends = _count_ends(tokens, reading, mentions)
-    unit = row_unit(profile)
-    mentions = [  # "rainy days" in a daily file: the days are the rows, not the date column
-        m
-        for m in mentions
-        if not (
-            unit
-            and m.score < 3
-            and m.end - m.start == 1
-            and tokens[m.start].stem == unit
-            and tokens[m.start].low != unit
-        )
-    ]
     covered = {t for m in mentions for t in range(m.start, m.end)} | used
     out = Slots()
     merged: dict[str, Slot] = {}
