@@ -31,10 +31,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from core.settings import Settings  # noqa: E402
+from ingest.arrow_pandas import write_parquet  # noqa: E402
 from ingest.limits import IngestLimits  # noqa: E402
 from ingest.load import load_file  # noqa: E402
-from ingest.normalize import normalize_frame  # noqa: E402
-from ingest.profiling import build_profile  # noqa: E402
+from ingest.normalize import normalize_columns  # noqa: E402
+from ingest.profiling import profile_table  # noqa: E402
 from planner.compile import compile_chart  # noqa: E402
 from planner.rules import plan_from_rules  # noqa: E402
 from render.html import figure_html  # noqa: E402
@@ -82,11 +83,11 @@ async def bench_file(
             clock = Stopwatch()
             loaded = load_file(path, path.name, limits)
             t_load = clock.lap()
-            norm = normalize_frame(loaded.df, decimal=loaded.decimal)
+            norm = normalize_columns(loaded.columns, loaded.labels, decimal=loaded.decimal)
             parquet = Path(scratch) / "data.parquet"
-            norm.df.to_parquet(parquet, index=False)
+            write_parquet(norm.table, parquet)
             t_norm = clock.lap()
-            profile = build_profile(norm.df, file_name=path.name, file_kind=loaded.kind)
+            profile = profile_table(norm.table, file_name=path.name, file_kind=loaded.kind)
             t_profile = clock.lap()
             code = compile_chart(plan_from_rules(QUESTION, profile).primary, profile)
             t_plan = clock.lap()
@@ -167,8 +168,8 @@ def ingest_peak_mb(path: Path, settings: Settings) -> float:
     limits = IngestLimits.from_settings(settings)
     tracemalloc.start()
     loaded = load_file(path, path.name, limits)
-    norm = normalize_frame(loaded.df, decimal=loaded.decimal)
-    build_profile(norm.df, file_name=path.name, file_kind=loaded.kind)
+    norm = normalize_columns(loaded.columns, loaded.labels, decimal=loaded.decimal)
+    profile_table(norm.table, file_name=path.name, file_kind=loaded.kind)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return peak / 1e6

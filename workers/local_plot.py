@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shutil
 import tempfile
@@ -11,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.settings import ProviderName, Settings
+from ingest.jail import ingest_in_child
 from ingest.limits import IngestLimits
-from ingest.load import ingest_file
 from planner.llm_planner import LLMPlanner, PlannedAnswer, plan_with_rules
 from planner.plan import Plan
 from post.describe import describe
@@ -76,7 +75,7 @@ async def _plan_only(
 ) -> PlannedAnswer:
     """Planning only: no sandbox to resolve, no renderer to start."""
     limits = IngestLimits.from_settings(settings)
-    ingested = await asyncio.to_thread(ingest_file, data_path, data_path.name, workdir, limits)
+    ingested = await ingest_in_child(data_path, data_path.name, workdir, limits)
     chain = make_chain(settings, providers)
     if chain is None:
         return plan_with_rules(question, ingested.profile)

@@ -32,9 +32,12 @@ def test_reads_second_sheet_when_first_is_empty(tmp_path: Path, limits: IngestLi
 
     data = ingest_file(path, "book.xlsx", tmp_path / "work", limits)
 
-    assert list(data.df.columns) == ["region", "month", "revenue"]
-    assert data.df["month"].tolist() == [pd.Timestamp(2024, 1, 1), pd.Timestamp(2024, 2, 1)]
-    assert data.df["revenue"].tolist() == [1200.5, 800.0]
+    assert list(data.read_frame().columns) == ["region", "month", "revenue"]
+    assert data.read_frame()["month"].tolist() == [
+        pd.Timestamp(2024, 1, 1),
+        pd.Timestamp(2024, 2, 1),
+    ]
+    assert data.read_frame()["revenue"].tolist() == [1200.5, 800.0]
     assert data.profile.file_kind == "xlsx"
     assert data.profile.notes[0] == "Read sheet “Sales” (“Cover” before it was empty)"
     assert data.profile.column("month").role == "time"
@@ -49,8 +52,8 @@ def test_header_is_first_non_empty_row(tmp_path: Path, limits: IngestLimits) -> 
     data = ingest_file(path, "offset.xlsx", tmp_path / "work", limits)
 
     # The leading empty column is dropped and named-less columns never reach the profile.
-    assert list(data.df.columns) == ["name", "qty"]
-    assert data.df["qty"].tolist() == [1, 2]
+    assert list(data.read_frame().columns) == ["name", "qty"]
+    assert data.read_frame()["qty"].tolist() == [1, 2]
 
 
 def test_formula_cells_read_as_values_or_text(tmp_path: Path, limits: IngestLimits) -> None:
@@ -70,10 +73,10 @@ def test_formula_cells_read_as_values_or_text(tmp_path: Path, limits: IngestLimi
 
     data = ingest_file(path, "formulas.xlsx", tmp_path / "work", limits)
 
-    assert data.df["link"].tolist() == ["y", "w"]
-    assert data.df["note"].tolist() == ["plain", "=not a formula"]
+    assert data.read_frame()["link"].tolist() == ["y", "w"]
+    assert data.read_frame()["note"].tolist() == ["plain", "=not a formula"]
     # D3 has no saved result: it is blank rather than formula text.
-    assert data.df["total"].isna().tolist() == [False, True]
+    assert data.read_frame()["total"].isna().tolist() == [False, True]
 
 
 def test_empty_workbook(tmp_path: Path, limits: IngestLimits) -> None:
