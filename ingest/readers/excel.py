@@ -39,19 +39,27 @@ def read_xlsx(
     """Read the chosen sheet, or the first that holds a value; its first non-empty row is the
     header."""
     check_zip_container(path, file_name, limits)
+    parts = sheet_parts(path)
+    # Count the rows of the sheet to be read (the first one, unless one was asked for) before
+    # openpyxl spends minutes parsing a sheet that is over the limit anyway.
+    names = list(parts)
+    if names:
+        index = _chosen_index(sheet, names, file_name) if sheet is not None else 0
+        check_sheet_rows(path, parts[names[index]], file_name, limits)
     # openpyxl warns about every extension it drops (data validation, slicers...); none matter
     # for reading values, and pytest turns warnings into errors.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
         try:
-            return _read_workbook(workbook, path, file_name, limits, sheet, on_rows)
+            return _read_workbook(workbook, parts, path, file_name, limits, sheet, on_rows)
         finally:
             workbook.close()
 
 
 def _read_workbook(
     workbook: Any,
+    parts: dict[str, str],
     path: Path,
     file_name: str,
     limits: IngestLimits,
@@ -60,7 +68,6 @@ def _read_workbook(
 ) -> LoadedTable:
     sheets = list(workbook.worksheets)
     names = [str(sheet.title) for sheet in sheets]
-    parts = sheet_parts(path)
     if choice is not None:
         index = _chosen_index(choice, names, file_name)
         check_sheet_rows(path, parts.get(names[index]), file_name, limits)

@@ -4,13 +4,13 @@ Sizes come from the central directory; Python's zipfile stops reading a member a
 size, so a member cannot lie its way past them. A member that unpacks to hundreds of times its
 compressed size (one 500 MB shared string in a 0.5 MB file) is refused, as is any part declaring
 XML entities. A sheet's rows are counted by streaming its compressed XML through zlib, which
-takes about a second for a 20 MB workbook that openpyxl would parse for minutes.
+takes half a second for a 16 MB workbook of 2.1 million rows that openpyxl would parse for
+minutes.
 """
 
 from __future__ import annotations
 
 import posixpath
-import re
 import zipfile
 from pathlib import Path
 
@@ -28,8 +28,7 @@ ENTITY_SCAN_BYTES = 64 * 1024
 ENTITIES_REASON = "it declares XML entities, which I refuse to expand for safety"
 _KIND = KIND_LABELS["xlsx"]
 _STREAM_CHUNK = 1024 * 1024
-_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
-_EMPTY_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b[^<>]*/>")
+_ROW_ENDS = (b"</row>", b":row>")  # plain, or namespaced (</x:row>)
 _OVERLAP = 512  # longer than any row start tag we must see whole across two chunks
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
@@ -82,7 +81,7 @@ def check_sheet_rows(path: Path, member: str | None, file_name: str, limits: Ing
     with zipfile.ZipFile(path) as archive, archive.open(member) as stream:
         while chunk := stream.read(_STREAM_CHUNK):
             pending += chunk
-            # Tags starting before `complete` are whole; the rest waits for the next chunk.
+            # Tags ending before `complete` are whole; the rest waits for the next chunk.
             complete = max(len(pending) - _OVERLAP, 0)
             rows += _rows_with_cells(pending, complete)
             if rows > allowed:
@@ -93,14 +92,11 @@ def check_sheet_rows(path: Path, member: str | None, file_name: str, limits: Ing
 
 
 def _rows_with_cells(text: bytes, before: int) -> int:
-    """Row start tags beginning before `before`, less the self-closing (cell-less) ones."""
-    rows = sum(
-        1 for match in _ROW_TAG.finditer(text, 0, before + _OVERLAP) if match.start() < before
-    )
-    empty = sum(
-        1 for match in _EMPTY_ROW_TAG.finditer(text, 0, before + _OVERLAP) if match.start() < before
-    )
-    return rows - empty
+    """Closing row tags ending before `before`: a row without cells closes itself (`<row/>`)
+    and is not counted. bytes.count runs in C: millions of rows take a fraction of a second.
+    (Formatted blank rows hold styled empty cells and do count; Excel's own limit is a
+    million rows, far below the default MAX_ROWS.)"""
+    return sum(text.count(tag, 0, before) for tag in _ROW_ENDS)
 
 
 def _check_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, file_name: str) -> None:

@@ -15,9 +15,19 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import pytest
 
-from core.errors import FileTooLarge, UnparseableFile, UnsupportedFileType, UserError
+from core.errors import (
+    FileTooDemanding,
+    FileTooLarge,
+    TooManyColumns,
+    TooManyRows,
+    UnparseableFile,
+    UnsupportedFileType,
+    UserError,
+)
 from ingest.jail import ingest_in_child, start_ingest_server
 from ingest.limits import IngestLimits
 from ingest.load import IngestedData
@@ -346,3 +356,170 @@ def _lie_about_size(path: Path, member: str, size: int) -> None:
     else:
         raise AssertionError(f"{member} not in the central directory")
     path.write_bytes(bytes(data))
+
+
+# -- expansion bombs and big files against the jailed ingest process ----------------------------
+
+WORKER_RSS_CEILING = 2 * 1024**3
+MB = 1024 * 1024
+
+
+def resident_bytes() -> int:
+    """This process's resident memory: the worker's side of the jail."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError("no VmRSS")
+
+
+async def ingest_with(path: Path, name: str, workdir: Path, limits: IngestLimits) -> UserError:
+    """Ingest in the child with `limits`; return the UserError, checking the worker's memory."""
+    before = resident_bytes()
+    with pytest.raises(UserError) as caught:
+        await ingest_in_child(path, name, workdir, limits)
+    after = resident_bytes()
+    assert after < WORKER_RSS_CEILING
+    assert after - before < 100 * MB, f"the worker grew by {(after - before) / MB:.0f} MB"
+    message = caught.value.user_message
+    assert name in message
+    assert "Traceback" not in message
+    return caught.value
+
+
+def stream_member(archive: zipfile.ZipFile, name: str, parts: Iterator[bytes]) -> None:
+    with archive.open(name, "w", force_zip64=True) as member:
+        for part in parts:
+            member.write(part)
+
+
+async def test_xlsx_with_one_500_mb_shared_string(tmp_path: Path) -> None:
+    path = tmp_path / "strings.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr(
+            "xl/worksheets/sheet1.xml",
+            '<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+            "</sheetData></worksheet>",
+        )
+        chunk = b"A" * MB
+        stream_member(
+            archive,
+            "xl/sharedStrings.xml",
+            iter([b"<sst><si><t>", *(chunk for _ in range(500)), b"</t></si></sst>"]),
+        )
+    assert path.stat().st_size < MB
+    limits = IngestLimits(max_bytes=500 * MB, max_rows=10_000, max_columns=100)
+
+    started = time.monotonic()
+    error = await ingest_with(path, "strings.xlsx", tmp_path / "work", limits)
+
+    assert time.monotonic() - started < FAST_S
+    assert isinstance(error, UnparseableFile)
+    assert "unpacks to 500 MB" in error.user_message
+
+
+async def test_parquet_dictionary_bomb(tmp_path: Path) -> None:
+    """A few kB on disk: one 2 MB value, repeated 2,000 times by run-length-encoded indices."""
+    path = tmp_path / "dictionary.parquet"
+    values = pa.DictionaryArray.from_arrays(
+        pa.array([0] * 2000, pa.int32()), pa.array(["x" * (2 * MB)])
+    )
+    pq.write_table(pa.table({"v": values}), path, compression="zstd")
+    assert path.stat().st_size < 4096
+
+    error = await ingest_with(path, "dictionary.parquet", tmp_path / "work", LIMITS)
+
+    assert isinstance(error, UnparseableFile)
+    assert "unpacks to 3.9 GB" in error.user_message
+
+
+async def test_xlsx_with_two_million_rows_is_refused_early(tmp_path: Path) -> None:
+    path = tmp_path / "rows.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(
+            "xl/workbook.xml",
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            '<sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/worksheet"/></Relationships>',
+        )
+        rows = (
+            b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (n, n, n) for n in block)
+            for block in (range(start, start + 100_000) for start in range(1, 2_100_001, 100_000))
+        )
+        stream_member(
+            archive,
+            "xl/worksheets/sheet1.xml",
+            iter([b"<worksheet><sheetData>", *rows, b"</sheetData></worksheet>"]),
+        )
+    limits = IngestLimits(max_bytes=64 * MB, max_rows=2_000_000, max_columns=100)
+
+    started = time.monotonic()
+    error = await ingest_with(path, "rows.xlsx", tmp_path / "work", limits)
+
+    assert time.monotonic() - started < FAST_S
+    assert isinstance(error, TooManyRows)
+    assert "2,000,000 rows" in error.user_message
+
+
+async def test_a_hundred_thousand_columns_are_counted_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(f"c{i}" for i in range(100_000)) + "\n" + "1," * 99_999 + "1\n")
+
+    error = await ingest_with(path, "wide.csv", tmp_path / "work", LIMITS)
+
+    assert isinstance(error, TooManyColumns)
+    assert "has 100,000 columns" in error.user_message
+
+
+async def test_file_needing_more_memory_than_the_child_may_use(tmp_path: Path) -> None:
+    """Honest JSON whose Python objects outgrow a small memory limit: the child is stopped, the
+    worker is not, and it answers the next file."""
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps([{"id": i, "name": f"n{i}", "v": i / 3} for i in range(400_000)]))
+    tight = IngestLimits(max_bytes=64 * MB, max_rows=1_000_000, max_columns=100, memory_mb=200)
+
+    error = await ingest_with(path, "records.json", tmp_path / "work", tight)
+
+    assert isinstance(error, FileTooDemanding)
+    assert "memory" in error.user_message
+    small = tmp_path / "small.csv"
+    small.write_text("a,b\n1,2\n")
+    again = await ingest(small, "small.csv", tmp_path / "next")
+    assert isinstance(again, IngestedData)
+
+
+async def test_child_past_its_deadline_is_killed_and_leaves_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps([{"id": i, "name": f"n{i}"} for i in range(300_000)]))
+    slow = IngestLimits(max_bytes=64 * MB, max_rows=1_000_000, max_columns=100, timeout_s=0.3)
+    workdir = tmp_path / "work"
+
+    error = await ingest_with(path, "records.json", workdir, slow)
+
+    assert isinstance(error, FileTooDemanding)
+    assert "longer than 0.3 seconds" in error.user_message
+    assert list(workdir.iterdir()) == []
+
+
+async def test_rows_read_are_reported_while_reading(tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_text("n,label\n" + "".join(f"{i},row {i}\n" for i in range(200_000)))
+    seen: list[int] = []
+
+    async def progress(rows: int) -> None:
+        seen.append(rows)
+
+    data = await ingest_in_child(
+        path, "rows.csv", tmp_path / "work", IngestLimits(64 * MB, 1_000_000, 10), progress=progress
+    )
+
+    assert data.profile.rows == 200_000
+    assert seen and seen[-1] <= 200_000 and seen == sorted(seen)
