@@ -24,12 +24,12 @@ import time
 import tracemalloc
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.sales_data import write_sales_csv  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from ingest.arrow_pandas import write_parquet  # noqa: E402
 from ingest.limits import IngestLimits  # noqa: E402
@@ -44,21 +44,6 @@ from sandbox.executor import Executor  # noqa: E402
 from sandbox.factory import make_executor  # noqa: E402
 
 QUESTION = "monthly revenue by region"
-
-
-def make_big_csv(path: Path, rows: int) -> None:
-    rng = np.random.default_rng(42)
-    start = np.datetime64("2020-01-01T00:00")
-    frame = pd.DataFrame(
-        {
-            "order_time": start + rng.integers(0, 4 * 365 * 24 * 60, rows).astype("timedelta64[m]"),
-            "region": rng.choice(["EU", "North America", "APAC", "LATAM", "Africa"], rows),
-            "product": rng.choice([f"SKU-{i:03d}" for i in range(60)], rows),
-            "units": rng.integers(1, 50, rows),
-            "revenue": np.round(rng.gamma(2.0, 60.0, rows), 2),
-        }
-    )
-    frame.to_csv(path, index=False)
 
 
 class Stopwatch:
@@ -235,7 +220,7 @@ async def main() -> None:
     if not args.skip_big:
         with tempfile.TemporaryDirectory() as scratch:
             big = Path(scratch) / "big.csv"
-            make_big_csv(big, args.big_rows)
+            write_sales_csv(big, args.big_rows)
             report(
                 f"generated {args.big_rows:,}-row CSV ({big.stat().st_size / 1e6:.1f} MB)",
                 await bench_file(big, max(2, args.repeats // 2), settings, renderer),

@@ -47,7 +47,7 @@ log = get_logger(__name__)
 RowsProgress = Callable[[int], Awaitable[None]]
 WATCH_INTERVAL_S = 0.02
 PROGRESS_INTERVAL_S = 1.0  # at most one progress report a second
-_PRELOAD = ["ingest.child"]
+_PRELOAD = ["ingest.child", "ingest.warm"]
 _context: ForkServerContext | None = None
 
 
@@ -170,7 +170,7 @@ def _outcome(message: tuple[Any, ...], path: Path, file_name: str) -> IngestedDa
     kind = message[0]
     if kind == "done":
         profile = DataProfile.model_validate_json(message[2])
-        return IngestedData(parquet_path=Path(message[1]), profile=profile)
+        return IngestedData(Path(message[1]), profile, peak_rss_bytes=int(message[3]))
     if kind == "user_error":
         raise _user_error(str(message[1]), str(message[2]))
     label = _kind_label(path, file_name)

@@ -64,6 +64,7 @@ class IngestedData:
 
     parquet_path: Path
     profile: DataProfile
+    peak_rss_bytes: int | None = None  # the ingest child's peak resident memory, when jailed
 
     def read_frame(self) -> pd.DataFrame:
         """The normalized table as pandas reads it (as the sandbox does); for tests and tools."""
