@@ -22,10 +22,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
+import os
 import shutil
 import signal
 import time
 from collections.abc import Awaitable, Callable
+from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext
 from multiprocessing.process import BaseProcess
@@ -48,17 +50,37 @@ RowsProgress = Callable[[int], Awaitable[None]]
 WATCH_INTERVAL_S = 0.02
 PROGRESS_INTERVAL_S = 1.0  # at most one progress report a second
 _PRELOAD = ["ingest.child", "ingest.warm"]
+# Terminal sizes (COLUMNS, LINES) may be set by C libraries behind os.environ's back: harmless.
+CHILD_ENVIRONMENT = frozenset(
+    {"PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TZ", "COLUMNS", "LINES"}
+)
 _context: ForkServerContext | None = None
 
 
 def fork_context() -> ForkServerContext:
-    """The fork server context, its server preloading the ingest code (started on first use)."""
+    """The fork server context, its server running and preloading the ingest code."""
     global _context
     if _context is None:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(_PRELOAD)
         _context = context
+    _ensure_server()
     return _context
+
+
+def _ensure_server() -> None:
+    """Start the fork server (or restart it, if it died) with an environment that holds no
+    secrets: children parsing hostile files inherit it, /proc/self/environ included. The
+    worker's own environment is put back at once; its settings were read long before."""
+    saved = dict(os.environ)
+    try:
+        for key in list(os.environ):
+            if key not in CHILD_ENVIRONMENT:
+                del os.environ[key]
+        forkserver.ensure_running()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 async def start_ingest_server() -> None:

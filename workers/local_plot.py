@@ -12,6 +12,7 @@ from pathlib import Path
 from core.settings import ProviderName, Settings
 from ingest.jail import ingest_in_child
 from ingest.limits import IngestLimits
+from ingest.load import check_size
 from planner.llm_planner import LLMPlanner, PlannedAnswer, plan_with_rules
 from planner.plan import Plan
 from post.describe import describe
@@ -46,6 +47,8 @@ async def plot_file(
     `providers` overrides `LLM_PROVIDERS` ([] forces the rule-based planner); a provider whose
     key is missing raises `ProviderNotConfigured`, which names the setting.
     """
+    # The size check comes before anything starts (the renderer's Chromium takes seconds).
+    check_size(data_path, data_path.name, IngestLimits.from_settings(settings))
     workdir = Path(tempfile.mkdtemp(prefix="chartroom-plot-"))
     try:
         if dry_run:

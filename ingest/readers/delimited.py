@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.csv as pacsv  # type: ignore[import-untyped]
@@ -44,9 +45,9 @@ class _BadRows:
     long: int = 0
     unclosed_quote: bool = False
 
-    def __call__(self, row: object) -> str:
-        expected, actual = row.expected_columns, row.actual_columns  # type: ignore[attr-defined]
-        text = str(row.text)  # type: ignore[attr-defined]
+    def __call__(self, row: Any) -> str:  # a pyarrow.csv.InvalidRow
+        expected, actual = row.expected_columns, row.actual_columns
+        text = str(row.text)
         if actual < expected:
             if text.count('"') % 2:
                 self.unclosed_quote = True

@@ -13,6 +13,7 @@ import time
 import uuid
 import zipfile
 from collections.abc import Iterator
+from multiprocessing import forkserver
 from pathlib import Path
 
 import pyarrow as pa  # type: ignore[import-untyped]
@@ -28,7 +29,7 @@ from core.errors import (
     UnsupportedFileType,
     UserError,
 )
-from ingest.jail import ingest_in_child, start_ingest_server
+from ingest.jail import CHILD_ENVIRONMENT, fork_context, ingest_in_child, start_ingest_server
 from ingest.limits import IngestLimits
 from ingest.load import IngestedData
 from tests.ingest.files import rewrite_member, write_xlsx
@@ -523,3 +524,14 @@ async def test_rows_read_are_reported_while_reading(tmp_path: Path) -> None:
 
     assert data.profile.rows == 200_000
     assert seen and seen[-1] <= 200_000 and seen == sorted(seen)
+
+
+def test_ingest_children_inherit_no_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fork server (and so every child parsing a file) starts with a minimal environment."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-canary-ingest")
+    fork_context()
+    server_pid = forkserver._forkserver._forkserver_pid  # type: ignore[attr-defined]
+    raw = Path(f"/proc/{server_pid}/environ").read_bytes()
+    names = {entry.split(b"=", 1)[0].decode() for entry in raw.split(b"\0") if entry}
+    assert names <= CHILD_ENVIRONMENT
+    assert b"xoxb-canary-ingest" not in raw
