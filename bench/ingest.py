@@ -31,8 +31,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import duckdb  # noqa: E402
-
 from bench.sales_data import cached_sales_csv  # noqa: E402
 from ingest.jail import ingest_in_child, start_ingest_server  # noqa: E402
 from ingest.limits import IngestLimits  # noqa: E402
@@ -46,6 +44,8 @@ MB = 1024 * 1024
 
 def floor_s(path: Path) -> float:
     """DuckDB reading and aggregating the CSV itself: the least any ingest could cost."""
+    import duckdb  # here, not at the top: the fork server imports this module, children inherit
+
     started = time.perf_counter()
     with duckdb.connect() as con:
         con.execute(
@@ -54,13 +54,13 @@ def floor_s(path: Path) -> float:
     return time.perf_counter() - started
 
 
-async def jailed_ingest(path: Path) -> tuple[float, float, float]:
-    """Seconds, the child's peak MB, and the worker's own resident MB after."""
+async def jailed_ingest(path: Path) -> tuple[float, float, float, float]:
+    """Seconds, the child's peak MB, the worker's own resident MB after, the child's CPU s."""
     with tempfile.TemporaryDirectory() as scratch:
         started = time.perf_counter()
         data = await ingest_in_child(path, path.name, Path(scratch), LIMITS)
         elapsed = time.perf_counter() - started
-    return elapsed, (data.peak_rss_bytes or 0) / MB, resident_mb()
+    return elapsed, (data.peak_rss_bytes or 0) / MB, resident_mb(), data.cpu_s or 0.0
 
 
 def resident_mb() -> float:
@@ -85,6 +85,7 @@ def reader_alone(reader: str, path: Path) -> dict[str, float]:
 
 def run_reader(reader: str, path: Path) -> None:
     """The body of `reader_alone`, in the fresh process: print one JSON line."""
+    import duckdb
     import pyarrow as pa  # type: ignore[import-untyped]
     import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 
@@ -125,8 +126,8 @@ async def main(args: argparse.Namespace) -> None:
     print(f"fork server start (once per worker): {time.perf_counter() - started:.2f} s\n")
 
     header = (
-        f"{'rows':>11} {'MB':>5} | {'old s':>6} {'old MB':>6} | {'new s':>6} {'child MB':>8} "
-        f"{'worker MB':>9} | {'DuckDB s':>8} {'new/DuckDB':>10} {'old/new':>7}"
+        f"{'rows':>11} {'MB':>5} | {'old s':>6} {'old MB':>6} | {'new s':>6} {'CPU s':>6} "
+        f"{'child MB':>8} {'worker MB':>9} | {'DuckDB s':>8} {'new/DuckDB':>10} {'old/new':>7}"
     )
     print(header)
     print("-" * len(header))
@@ -137,11 +138,12 @@ async def main(args: argparse.Namespace) -> None:
         seconds = statistics.median(r[0] for r in runs)
         child_mb = statistics.median(r[1] for r in runs)
         worker_mb = max(r[2] for r in runs)
+        cpu_s = statistics.median(r[3] for r in runs)
         floor = statistics.median(floors)
         old_s, old_mb = OLD_PATH.get(rows, (float("nan"), float("nan")))
         print(
             f"{rows:>11,} {path.stat().st_size / 1e6:>5.0f} | {old_s:>6.2f} {old_mb:>6.0f} | "
-            f"{seconds:>6.2f} {child_mb:>8.0f} {worker_mb:>9.0f} | {floor:>8.2f} "
+            f"{seconds:>6.2f} {cpu_s:>6.2f} {child_mb:>8.0f} {worker_mb:>9.0f} | {floor:>8.2f} "
             f"{seconds / floor:>9.1f}x {old_s / seconds:>6.1f}x"
         )
     readers_on = files.get(1_000_000) or next(iter(files.values()))

@@ -2,7 +2,8 @@
 
 It limits itself first (address space and CPU time, with `setrlimit`), then runs the ordinary
 in-process ingest and reports over a pipe: ("rows", n) as reading goes, then one of
-("done", parquet path, profile JSON, peak resident bytes), ("user_error", class name, message)
+("done", parquet path, profile JSON, peak resident bytes, CPU seconds), ("user_error", class
+name, message)
 or ("failed", text).
 Only plain strings and numbers cross the pipe.
 """
@@ -37,8 +38,10 @@ def run(conn: Connection, path: str, file_name: str, workdir: str, limits: Inges
         data = ingest_file(
             Path(path), file_name, Path(workdir), limits, sheet=sheet, on_rows=rows_read
         )
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        conn.send(("done", str(data.parquet_path), data.profile.model_dump_json(), peak))
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        cpu_s = usage.ru_utime + usage.ru_stime
+        profile = data.profile.model_dump_json()
+        conn.send(("done", str(data.parquet_path), profile, usage.ru_maxrss * 1024, cpu_s))
     except UserError as exc:
         conn.send(("user_error", type(exc).__name__, exc.user_message))
     except BaseException as exc:  # reported to the parent, which logs it

@@ -49,7 +49,9 @@ log = get_logger(__name__)
 RowsProgress = Callable[[int], Awaitable[None]]
 WATCH_INTERVAL_S = 0.02
 PROGRESS_INTERVAL_S = 1.0  # at most one progress report a second
-_PRELOAD = ["ingest.child", "ingest.warm"]
+# "__main__": the server imports the program's main module once; otherwise multiprocessing would
+# import it again in every child (for the worker, bot.py and all it imports: ~0.5 s per file).
+_PRELOAD = ["__main__", "ingest.child", "ingest.warm"]
 # Terminal sizes (COLUMNS, LINES) may be set by C libraries behind os.environ's back: harmless.
 CHILD_ENVIRONMENT = frozenset(
     {"PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TZ", "COLUMNS", "LINES"}
@@ -192,7 +194,9 @@ def _outcome(message: tuple[Any, ...], path: Path, file_name: str) -> IngestedDa
     kind = message[0]
     if kind == "done":
         profile = DataProfile.model_validate_json(message[2])
-        return IngestedData(Path(message[1]), profile, peak_rss_bytes=int(message[3]))
+        return IngestedData(
+            Path(message[1]), profile, peak_rss_bytes=int(message[3]), cpu_s=float(message[4])
+        )
     if kind == "user_error":
         raise _user_error(str(message[1]), str(message[2]))
     label = _kind_label(path, file_name)

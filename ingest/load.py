@@ -65,6 +65,7 @@ class IngestedData:
     parquet_path: Path
     profile: DataProfile
     peak_rss_bytes: int | None = None  # the ingest child's peak resident memory, when jailed
+    cpu_s: float | None = None  # and the CPU seconds it used (its own, its threads' included)
 
     def read_frame(self) -> pd.DataFrame:
         """The normalized table as pandas reads it (as the sandbox does); for tests and tools."""
