@@ -1,1 +1,1 @@
-"""Benchmarks and evaluations; each script runs on its own (python bench/NAME.py)."""
+"""Benchmarks and evaluations; each runs as a script: `.venv/bin/python bench/<name>.py`."""

@@ -17,8 +17,8 @@ from pathlib import Path
 from core.errors import CodeFailed, CodeTimedOut
 from core.logs import get_logger
 from core.progress import Progress, no_progress
+from ingest.jail import ingest_in_child
 from ingest.limits import IngestLimits
-from ingest.load import ingest_file
 from ingest.profile import DataProfile
 from planner.compile import compile_chart
 from planner.compile_extras import compile_extras
@@ -75,14 +75,18 @@ class Pipeline:
         *,
         progress: Progress = no_progress,
         asker: Asker | None = None,
+        sheet: str | int | None = None,
     ) -> ChartResult:
         timings: dict[str, float] = {}
         await progress("reading")
         with _timer(timings, "ingest"):
-            # Parsing is CPU-bound pandas work: keep it off the event loop so the worker still
-            # answers ARQ's health checks and other jobs' Slack calls meanwhile.
-            ingested = await asyncio.to_thread(
-                ingest_file, data_path, file_name, workdir, self.limits
+            # Untrusted bytes are parsed in a jailed child process (memory, CPU and time
+            # limits), never in the worker; the event loop only relays its progress.
+            async def rows_read(rows: int) -> None:
+                await progress("reading", rows=rows)
+
+            ingested = await ingest_in_child(
+                data_path, file_name, workdir, self.limits, sheet=sheet, progress=rows_read
             )
             profile = ingested.profile
         key = None

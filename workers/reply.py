@@ -25,11 +25,15 @@ class ThreadReply:
     file_name: str = "your file"
     _last_text: str | None = field(default=None, init=False)
 
-    async def stage(self, stage: Stage) -> None:
-        """Show which stage has started. Progress is best effort: a failed edit never fails the
-        job (the final message is retried by slack_sdk's own handlers)."""
+    async def stage(self, stage: Stage, *, rows: int | None = None) -> None:
+        """Show which stage has started ("Reading sales.csv… 1,200,000 rows" while reading).
+        Progress is best effort: a failed edit never fails the job (the final message is
+        retried by slack_sdk's own handlers)."""
+        text = texts.stage(stage, self.file_name)
+        if rows:
+            text += f" {rows:,} rows"
         try:
-            await self.say(texts.stage(stage, self.file_name))
+            await self.say(text)
         except SlackApiError as exc:
             log.warning("progress update failed", error=exc.response.get("error"))
 
