@@ -177,7 +177,24 @@ def _from_text(column: ArrowColumn, decimal: Literal[".", ","]) -> tuple[ArrowCo
     dates = parse_dates(text, decimal)
     if dates is not None:
         return dates.values, _date_note(dates)
-    return text, None
+    return _missing_markers(text)
+
+
+# Words that stand for "no value" in exported text columns (R's NA, pandas' NaN, SQL's NULL).
+# Wider placeholders ("-", "?") are left as values in text: they can be real categories.
+_MISSING_WORDS = pa.array(["na", "n/a", "nan", "null", "none", "#n/a"])
+
+
+def _missing_markers(text: pa.Array) -> tuple[pa.Array, str | None]:
+    """ "NA" in a column of "male"/"female" is a blank, not a third sex."""
+    marked = pc.fill_null(pc.is_in(pc.utf8_lower(text), value_set=_MISSING_WORDS), False)
+    count = pc.sum(marked).as_py() or 0
+    present = len(text) - text.null_count
+    if count == 0 or count * 2 >= present:
+        return text, None  # none, or so many that they are the column's real values
+    return pc.if_else(
+        marked, pa.scalar(None, text.type), text
+    ), "had “NA”-style markers read as blanks"
 
 
 def _as_text(column: ArrowColumn) -> pa.Array:
