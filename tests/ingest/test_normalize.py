@@ -176,7 +176,9 @@ def test_python_objects_from_excel_and_json() -> None:
 
 
 def test_na_markers_in_a_text_column_are_blanks_and_said() -> None:
-    df = pd.DataFrame({"sex": ["male", "female", "NA", "male", "n/a", "female"]})
+    df = pd.DataFrame(
+        {"sex": ["male", "female", "NA", "male", "n/a", "female"], "mass": [1, 2, 3, 4, 5, 6]}
+    )
     result = normalize_frame(df)
     assert result.df["sex"].isna().tolist() == [False, False, True, False, True, False]
     assert result.notes == ["Column “sex” had “NA”-style markers read as blanks"]
