@@ -49,7 +49,7 @@ def _pie(shape: Shape) -> list[str]:
 
 
 def _line(shape: Shape) -> list[str]:
-    draw = "px.line" if shape.kind == "line" else "px.area"
+    draw = "px.area" if shape.kind == "area" and (shape.stacked or not shape.series) else "px.line"
     orders = ", category_orders={x_col: calendar_order}" if shape.calendar else ""
     return [
         f"fig = {draw}(table, x=x_col, y=value_col{_series(shape)}{orders}, "
@@ -58,7 +58,7 @@ def _line(shape: Shape) -> list[str]:
 
 
 def _bars(shape: Shape) -> list[str]:
-    barmode = shape.spec.barmode if shape.series == "color" and shape.spec.barmode else "group"
+    barmode = "stack" if shape.stacked else "group"
     lines = [
         f"fig = px.bar(table, x=x_col, y=value_col{_series(shape)}, barmode={barmode!r}, "
         f"category_orders={{x_col: order}}, {_common(shape)})",

@@ -123,8 +123,8 @@ def _flat(shape: Shape) -> list[str]:
     if shape.kind == "box" or shape.spec.y_scale == "log":
         return []
     return [
-        "if summary['flat']:",
-        "    level = float(table[value_col].iloc[0])",
+        "if summary['flat'] and summary['top_value'] is not None:",
+        "    level = summary['top_value']",
         "    fig.update_yaxes(range=[min(level, 0) * 1.25, max(level, 0) * 1.25 or 1])",
         "    if level.is_integer() and abs(level) <= 10:",
         "        fig.update_yaxes(dtick=1)",

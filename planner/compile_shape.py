@@ -55,10 +55,26 @@ class Shape:
         return spec.as_percent or transform in ("pct_change", "yoy", "share")
 
     @property
+    def stack_asked(self) -> bool:
+        """A coloured area, or bars the spec stacks."""
+        if self.series != "color":
+            return False
+        return self.kind == "area" or (self.kind == "bar" and self.spec.barmode == "stack")
+
+    @property
+    def adds_up(self) -> bool:
+        """The values of the colours of one x add up to something that means anything: sums
+        and counts do; averages, ratios, distinct counts and % changes do not."""
+        spec = self.spec
+        changes = spec.transform is not None and spec.transform.kind in ("pct_change", "yoy")
+        additive = spec.aggregate in ("sum", "count", "none") and not spec.denominator
+        return additive and not changes
+
+    @property
     def stacked(self) -> bool:
-        if self.kind == "area":
-            return self.series == "color"
-        return self.kind == "bar" and self.series == "color" and self.spec.barmode == "stack"
+        """Drawn stacked: asked for, and the stack's height means something. Otherwise bars go
+        side by side and areas become lines, and `summary['unstacked']` says so."""
+        return self.stack_asked and self.adds_up
 
     def keys(self) -> list[str]:
         """The columns one aggregated row is keyed by."""

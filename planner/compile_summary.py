@@ -10,6 +10,8 @@ Every key is always present, so the answer never has to guess whether a flag was
 - groups_not_shown: categories, series or table rows left out by a limit (not in "Other").
 - top_label, top_value, top_series: the largest value drawn (a stack counts as one bar).
 - flat: every value drawn is the same (the answer can say "every bar is 8").
+- unstacked: stacking was asked for, but the values do not add up (averages, ratios, distinct
+  counts, % changes), so bars stand side by side and areas are drawn as lines.
 - zero_filled_periods: periods with no rows, drawn at zero on a count over time.
 - dropped_points: points with no value after a transform (the first window-1 of a rolling
   average, the first of a % change, those with no value a year earlier).
@@ -40,6 +42,7 @@ SUMMARY_DEFAULTS: dict[str, object] = {
     "top_value": None,
     "top_series": None,
     "flat": False,
+    "unstacked": False,
     "zero_filled_periods": 0,
     "dropped_points": 0,
     "undefined_ratios": 0,
@@ -53,7 +56,8 @@ SUMMARY_DEFAULTS: dict[str, object] = {
 
 def summary_start(shape: Shape) -> list[str]:
     """The summary with every key at its default; later lines fill in what they find."""
-    values = {**SUMMARY_DEFAULTS, "last_by": shape.last_by}
+    unstacked = shape.stack_asked and not shape.stacked
+    values = {**SUMMARY_DEFAULTS, "last_by": shape.last_by, "unstacked": unstacked}
     items = [f"{key!r}: {value!r}" for key, value in values.items()]
     items[0], items[1] = "'rows_total': rows_total", "'rows_used': rows_used"
     lines = ["summary = {"]
@@ -74,10 +78,19 @@ def summary_end(shape: Shape) -> list[str]:
         lines = ["summary['groups'] = int(table[x_col].nunique())"]
     if shape.series_col:
         lines.append("summary['series'] = int(table[series_col].nunique())")
-    lines += _flat("table[value_col]")
-    if kind != "scatter":
-        lines += _peak(shape)
-    return lines
+    if kind == "scatter":
+        return lines + _flat("table[value_col]")
+    if _stacks(shape):  # what reads as one bar or band is the stack
+        lines.append("heights = table.groupby(x_col, observed=True, sort=False)[value_col].sum()")
+        return lines + _flat("heights") + _peak(shape)
+    return lines + _flat("table[value_col]") + _peak(shape)
+
+
+def _stacks(shape: Shape) -> bool:
+    """Stacked values whose stack is the height people read (a stack of shares is always 100:
+    there the largest part counts)."""
+    share = shape.spec.transform is not None and shape.spec.transform.kind == "share"
+    return shape.stacked and not share
 
 
 def _flat(values: str) -> list[str]:
@@ -87,14 +100,12 @@ def _flat(values: str) -> list[str]:
 def _peak(shape: Shape) -> list[str]:
     """The label and value of the largest bar, slice or point (stacks count as one bar)."""
     label = "pd.Timestamp(top).isoformat()" if shape.time_x else "str(top)"
-    share = shape.spec.transform is not None and shape.spec.transform.kind == "share"
-    if shape.stacked and not share:  # a stack of shares is always 100: its largest part counts
+    if _stacks(shape):
         return [
-            "peak = table.groupby(x_col, observed=True, sort=False)[value_col].sum()",
-            "if len(peak) and peak.notna().any():",
-            "    top = peak.idxmax()",
+            "if len(heights) and heights.notna().any():",
+            "    top = heights.idxmax()",
             f"    summary['top_label'] = {label}",
-            "    summary['top_value'] = float(peak.max())",
+            "    summary['top_value'] = float(heights.max())",
         ]
     lines = [
         "if len(table) and table[value_col].notna().any():",

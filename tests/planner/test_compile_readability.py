@@ -238,3 +238,22 @@ def test_a_sparse_scatter_stays_as_it_is(run_chart: RunChart) -> None:
     out = run_chart(ChartSpec(chart_type="scatter", x="income", y="age", title="t"), _skewed(300))
     assert out["fig"].data[0].marker.opacity is None
     assert _layout(out).xaxis.type is None
+
+
+def test_stacks_of_equal_parts_but_different_heights_are_not_flat(run_chart: RunChart) -> None:
+    df = pd.DataFrame({"shop": ["a", "a", "b"], "kind": ["x", "y", "x"], "sales": [2.0] * 3})
+    spec = ChartSpec(
+        chart_type="bar",
+        x="shop",
+        y="sales",
+        color="kind",
+        barmode="stack",
+        aggregate="sum",
+        title="t",
+    )
+    out = run_chart(spec, df)
+    assert out["summary"]["flat"] is False
+    assert (out["summary"]["top_label"], out["summary"]["top_value"]) == ("a", 4.0)
+    level = df.assign(kind="x").drop_duplicates("shop")
+    flat = run_chart(spec, level)
+    assert (flat["summary"]["flat"], flat["summary"]["top_value"]) == (True, 2.0)

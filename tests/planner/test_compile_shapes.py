@@ -288,3 +288,43 @@ def test_sums_over_time_are_not_zero_filled(run_chart: RunChart) -> None:
     out = run_chart(spec, df)
     assert len(out["fig"].data[0].x) == 3  # an average of no rows is unknown, not zero
     assert out["summary"]["zero_filled_periods"] == 0
+
+
+# --- stacks that would not mean anything ------------------------------------------------------
+
+
+def test_stacked_averages_stand_side_by_side_and_say_so(run_chart: RunChart) -> None:
+    df = pd.DataFrame({"day": ["Sat", "Sat", "Sun"], "sex": ["F", "M", "F"], "tip": [2.0, 3, 4]})
+    spec = ChartSpec(
+        chart_type="bar",
+        x="day",
+        y="tip",
+        color="sex",
+        barmode="stack",
+        aggregate="mean",
+        title="t",
+    )
+    out = run_chart(spec, df)
+    assert out["fig"].layout.barmode == "group"
+    assert (out["summary"]["unstacked"], out["summary"]["top_value"]) == (True, 4.0)
+    summed = run_chart(spec.model_copy(update={"aggregate": "sum"}), df)
+    assert summed["fig"].layout.barmode == "stack"
+    assert (summed["summary"]["unstacked"], summed["summary"]["top_value"]) == (False, 5.0)
+
+
+def test_a_coloured_area_of_averages_is_drawn_as_lines(
+    run_chart: RunChart, make_orders: Any
+) -> None:
+    spec = ChartSpec(
+        chart_type="area",
+        x="order_date",
+        y="unit_price",
+        color="region",
+        aggregate="mean",
+        time_grain="M",
+        title="t",
+    )
+    out = run_chart(spec, make_orders(days=90))
+    assert {trace.stackgroup for trace in out["fig"].data} == {None}
+    assert {trace.mode for trace in out["fig"].data} == {"lines+markers"}
+    assert out["summary"]["unstacked"] is True

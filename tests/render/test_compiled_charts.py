@@ -41,7 +41,7 @@ def _sales() -> pd.DataFrame:
     )
 
 
-SPECS = {
+SPECS: dict[str, dict[str, Any]] = {
     "grouped measures": {"chart_type": "bar", "x": "region", "y": "revenue",
                          "extra_y": ["units"], "aggregate": "sum"},
     "stacked area": {"chart_type": "area", "x": "day", "y": "revenue", "color": "region",
