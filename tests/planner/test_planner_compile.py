@@ -17,7 +17,7 @@ from ingest.profiling import build_profile
 from planner.compile import compile_chart
 from planner.compile_figure import OTHER_GREY
 from planner.compile_summary import SUMMARY_DEFAULTS
-from planner.plan import ChartSpec, Filter, Plan, Sort
+from planner.plan import ChartSpec, Filter, Plan, Sort, Transform
 from tests.planner.drawn import bars, drawn
 
 PlanFor = Callable[[str, pd.DataFrame], Plan]
@@ -281,3 +281,29 @@ def test_generated_code_imports_nothing_and_touches_no_dunders(
     summary = run_chart(spec, df)["summary"]
     assert set(summary) == set(SUMMARY_DEFAULTS)
     assert all(v is None or isinstance(v, str | int | float) for v in summary.values())
+
+
+def test_hostile_names_stay_inside_string_literals_in_every_new_part(run_chart: RunChart) -> None:
+    when, kind, a, b = HOSTILE, 'kind\n# "); import os', "a'\nimport sys", 'Mon"#'
+    df = pd.DataFrame(
+        {
+            when: pd.date_range("2023-01-02", periods=120, freq="W-MON"),
+            kind: ["x", "y"] * 60,
+            a: np.arange(120.0) + 1,
+            b: np.arange(120.0) % 7 + 1,
+        }
+    )
+    specs = [
+        ChartSpec(chart_type="line", x=when, y=a, extra_y=[b], aggregate="sum", time_grain="M",
+                  transform=Transform(kind="yoy"), title="t"),
+        ChartSpec(chart_type="table", x=kind, y=a, aggregate="sum", denominator=b,
+                  as_percent=True, title="t"),
+        ChartSpec(chart_type="area", x=when, color=kind, aggregate="count", time_grain="M",
+                  transform=Transform(kind="rolling_mean", window=2), title="t"),
+    ]  # fmt: skip
+    profile = build_profile(df, file_name="evil.csv", file_kind="csv")
+    for spec in specs:
+        tree = ast.parse(compile_chart(spec, profile))
+        assert not [n for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)]
+        assert {"os", "sys"}.isdisjoint(n.id for n in ast.walk(tree) if isinstance(n, ast.Name))
+        assert run_chart(spec, df)["summary"]["rows_used"] == 120
