@@ -14,10 +14,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ingest.profile import DataProfile
-from planner.plan import TIME_GRAIN_WORDS, ChartSpec, Filter, Metric, Plan, TableSpec
+from planner.plan import TIME_GRAIN_WORDS, ChartSpec, Filter, Metric, Plan, TableSpec, Transform
 from planner.plan_problems import (
     PlanProblems,
-    Roles,
     chart_problems,
     column_problem,
     filter_problems,
@@ -25,6 +24,7 @@ from planner.plan_problems import (
     measure_problems,
     validation_problems,
 )
+from planner.spec_rules import PERCENT_TRANSFORMS, Roles
 
 __all__ = ["PlanProblems", "check_plan"]
 
@@ -32,6 +32,23 @@ _Model = TypeVar("_Model", bound=BaseModel)
 
 _AGGREGATES = {"avg": "mean", "average": "mean", "total": "sum", "minimum": "min"}
 _AGGREGATES |= {"maximum": "max", "unique": "distinct", "nunique": "distinct"}
+_AGGREGATES |= {"count_distinct": "distinct", "latest": "last"}
+_TRANSFORMS = {
+    "rolling": "rolling_mean",
+    "rolling_average": "rolling_mean",
+    "moving_average": "rolling_mean",
+    "moving_mean": "rolling_mean",
+    "percent_change": "pct_change",
+    "pct": "pct_change",
+    "change": "pct_change",
+    "year_over_year": "yoy",
+    "cumulative": "cumsum",
+    "cumulative_sum": "cumsum",
+    "running_total": "cumsum",
+    "percent_of_total": "share",
+    "share_of_total": "share",
+}
+_SCALES = {"logarithmic": "log", "log10": "log", "lin": "linear"}
 _ORDERS = {"ascending": "asc", "descending": "desc"}
 _OPS = {"=": "eq", "==": "eq", "!=": "ne", ">": "gt", ">=": "gte", "<": "lt", "<=": "lte"}
 _OPS |= {"not in": "not_in", "notin": "not_in"}
@@ -109,11 +126,19 @@ def _chart(chart: Any, names: _Columns) -> Any:
     _word(out, "chart_type")
     _word(out, "aggregate", _AGGREGATES)
     _word(out, "barmode")
-    for key in ("x", "y", "color"):
+    for key in ("x", "y", "color", "denominator", "limit_within"):
         _optional_column(out, key, names)
-    for key in ("barmode", "time_grain", "custom"):
+    for key in ("barmode", "time_grain", "custom", "transform"):
         if isinstance(out.get(key), str) and out[key].strip().lower() in _NULLS:
             out[key] = None
+    for key in ("x_scale", "y_scale"):
+        _word(out, key, _SCALES)
+    extra = out.get("extra_y")
+    if isinstance(extra, str):  # one measure where a list belongs
+        extra = [] if extra.strip().lower() in _NULLS else [extra]
+    if isinstance(extra, list):
+        out["extra_y"] = [names.spelled(name) for name in extra]
+    out = _with_transform(out)
     grain = out.get("time_grain")
     if isinstance(grain, str):
         code = grain.strip().upper()
@@ -123,6 +148,22 @@ def _chart(chart: Any, names: _Columns) -> Any:
         _word(out["sort"], "by")
         _word(out["sort"], "order", _ORDERS)
     return _with_filters(out, names)
+
+
+def _with_transform(chart: dict[str, Any]) -> dict[str, Any]:
+    """A transform named by a word ("cumsum"), or by a synonym, as the object the plan wants;
+    and no as_percent on a transform that is in % already."""
+    transform = chart.get("transform")
+    if isinstance(transform, str):
+        transform = {"kind": transform}
+    if isinstance(transform, dict):
+        transform = dict(transform)
+        _word(transform, "kind", _TRANSFORMS)
+        kind = transform.get("kind")
+        chart["transform"] = transform
+        if kind in PERCENT_TRANSFORMS and chart.get("as_percent") is True:
+            chart["as_percent"] = False
+    return chart
 
 
 def _metric(metric: Any, names: _Columns) -> Any:
@@ -212,7 +253,10 @@ class _Columns:
 def _column_slots(raw: dict[str, Any]) -> Iterator[tuple[str, Any]]:
     """(where, value) for every place in the raw plan that names a column."""
     for i, chart in _dict_items(raw.get("charts")):
-        yield from ((f"charts[{i}].{key}", chart.get(key)) for key in ("x", "y", "color"))
+        keys = ("x", "y", "color", "denominator", "limit_within")
+        yield from ((f"charts[{i}].{key}", chart.get(key)) for key in keys)
+        extra = ((f"charts[{i}].extra_y[{k}]", name) for k, name in _listed(chart.get("extra_y")))
+        yield from extra
         yield from _filter_slots(chart, f"charts[{i}]")
     card = raw.get("summary_card")
     for i, metric in _dict_items(card.get("metrics") if isinstance(card, dict) else None):
@@ -263,6 +307,8 @@ def _known(model: type[BaseModel], value: Any) -> Any:
     known = {key: item for key, item in value.items() if key in model.model_fields}
     if isinstance(known.get("filters"), list):
         known["filters"] = [_known(Filter, item) for item in known["filters"]]
+    if isinstance(known.get("transform"), dict):
+        known["transform"] = _known(Transform, known["transform"])
     return known
 
 

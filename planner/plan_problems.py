@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -19,10 +19,27 @@ from pydantic_core import ErrorDetails
 
 from ingest.profile import ColumnRole, DataProfile
 from planner.matching import find_mentions, tokenize
-from planner.plan import ChartSpec, Filter, Metric, Plan, Sort, SummaryCard, TableSpec
+from planner.plan import (
+    ChartSpec,
+    Filter,
+    Metric,
+    Plan,
+    Sort,
+    SummaryCard,
+    TableSpec,
+    Transform,
+)
+from planner.spec_rules import (
+    MEASURED,
+    ROLE_WORDS,
+    Roles,
+    a_chart,
+    needs_x,
+    needs_y,
+    spec_conflicts,
+)
 
 MAX_PROBLEMS = 20
-Roles = Mapping[str, ColumnRole]  # column name → role, from the profile
 _ORDERED_OPS = frozenset({"gt", "gte", "lt", "lte", "between"})
 _LIST_OPS = frozenset({"in", "not_in", "between"})
 _ISO_TIME = re.compile(r"^\d{4}(-\d{1,2}(-\d{1,2}([T ][\d:.]+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
@@ -35,16 +52,9 @@ _MODELS: dict[str, type[BaseModel]] = {
     "summary_card": SummaryCard,
     "metrics": Metric,
     "table": TableSpec,
+    "transform": Transform,
 }
 _FIELDS = frozenset(name for model in _MODELS.values() for name in model.model_fields)
-_ROLE_WORDS: dict[ColumnRole, str] = {
-    "number": "a number column",
-    "category": "a category column",
-    "time": "a time column",
-    "id": "an id column",
-    "text": "a free-text column",
-    "boolean": "a true/false column",
-}
 _SECTIONS = {"plan": 0, "charts": 1, "summary_card": 2, "table": 3, "assumptions": 4}
 _SECTION = re.compile(r"(\w+)(?:\[(\d+)\])?")
 
@@ -156,7 +166,7 @@ def _shown(value: Any) -> str:
 
 
 def _is(name: str | None, role: ColumnRole | None) -> str:
-    return f"{_shown(name)} is {_ROLE_WORDS[role]}" if role else _shown(name)
+    return f"{_shown(name)} is {ROLE_WORDS[role]}" if role else _shown(name)
 
 
 def in_order(problems: Sequence[str]) -> list[str]:
@@ -180,16 +190,15 @@ def _section_key(line: str) -> tuple[int, int]:
 
 
 def chart_problems(spec: ChartSpec, where: str, roles: Roles) -> list[str]:
-    """What `spec` asks of its columns that their roles cannot give (axes, aggregates, filters)."""
+    """What `spec` asks of its columns that their roles cannot give (axes, aggregates, filters),
+    and field combinations that make no sense (see `planner.spec_rules`)."""
     kind = spec.chart_type
     problems: list[str] = []
-    needs_x = kind in ("bar", "pie", "line", "scatter", "histogram")
-    needs_y = kind in ("scatter", "box") or (kind in ("bar", "pie", "line") and not _counts(spec))
-    if needs_x and not spec.x:
-        problems.append(f"{where}: a {kind} chart needs x")
-    if needs_y and not spec.y:
-        counted = " (or aggregate 'count')" if kind in ("bar", "pie", "line") else ""
-        problems.append(f"{where}: a {kind} chart needs y{counted}")
+    if needs_x(spec) and not spec.x:
+        problems.append(f"{where}: {a_chart(kind)} needs x")
+    if needs_y(spec) and not spec.y:
+        counted = " (or aggregate 'count')" if kind in MEASURED else ""
+        problems.append(f"{where}: {a_chart(kind)} needs y{counted}")
     x_role, y_role = _role(roles, spec.x), _role(roles, spec.y)
     if kind == "scatter":
         axes = ((spec.x, x_role, ("number", "time")), (spec.y, y_role, ("number",)))
@@ -200,8 +209,11 @@ def chart_problems(spec: ChartSpec, where: str, roles: Roles) -> list[str]:
             )
     elif kind == "box" and y_role not in (None, "number"):
         problems.append(f"{where}: a box chart needs a number column for y; {_is(spec.y, y_role)}")
-    elif kind in ("bar", "pie", "line") and not _counts(spec):
+    elif kind in MEASURED and not _counts(spec):
         problems += measure_problems(spec.aggregate, spec.y, where, roles, axis=" for y")
+        for i, name in enumerate(spec.extra_y):
+            axis = f" for extra_y[{i}]"
+            problems += measure_problems(spec.aggregate, name, where, roles, axis=axis)
     if spec.time_grain and x_role != "time" and (x_role or not spec.x):
         shown = f"x {_shown(spec.x)} is not a time column" if spec.x else "the chart has no x"
         problems.append(f"{where}.time_grain is set but {shown}")
@@ -211,6 +223,7 @@ def chart_problems(spec: ChartSpec, where: str, roles: Roles) -> list[str]:
             f"{where}.color: {_is(spec.color, color_role)}; color "
             "splits by a category with few values"
         )
+    problems += [f"{where}{field}: {message}" for field, message in spec_conflicts(spec, roles)]
     return problems + filter_problems(spec.filters, where, roles)
 
 
@@ -225,7 +238,7 @@ def measure_problems(
     role = _role(roles, column)
     numbers = ("number",)
     allowed = {"none": numbers, "sum": numbers, "mean": numbers, "median": numbers}.get(
-        aggregate, ("number", "time") if aggregate in ("min", "max") else None
+        aggregate, ("number", "time") if aggregate in ("min", "max", "last") else None
     )
     if role is None or allowed is None or role in allowed:
         return []

@@ -16,6 +16,7 @@ from ingest.profiling import build_profile
 from planner.compile import compile_chart
 from planner.plan import ChartSpec, Plan
 from planner.rules import plan_from_rules
+from sandbox.policy import check_code
 
 REGIONS = ["EU", "US", "APAC"]
 PRODUCTS = ["Widget", "Gadget", "Gizmo", "Doohickey"]
@@ -60,10 +61,12 @@ def plan_for() -> Callable[[str, pd.DataFrame], Plan]:
 
 @pytest.fixture
 def run_chart() -> Callable[[ChartSpec, pd.DataFrame], dict[str, Any]]:
-    """run_chart(spec, df) compiles the spec and executes it the way the sandbox runner does."""
+    """run_chart(spec, df) compiles the spec, checks the code against the sandbox's policy and
+    executes it the way the sandbox runner does; it returns the code's namespace."""
 
     def run(spec: ChartSpec, df: pd.DataFrame) -> dict[str, Any]:
         code = compile_chart(spec, profile_of(df))
+        check_code(code)
         namespace: dict[str, Any] = {"df": df.copy(), "pd": pd, "np": np, "px": px, "go": go}
         exec(compile(code, "<chart>", "exec"), namespace)  # noqa: S102 - our own generated code
         return namespace

@@ -22,7 +22,7 @@ from ingest.profiling import build_profile
 from planner.answer_json import AnswerNotJSON, extract_json
 from planner.compile import compile_chart
 from planner.compile_extras import compile_extras
-from planner.plan import ChartSpec, Filter, Plan, Sort
+from planner.plan import ChartSpec, Filter, Plan, Sort, Transform
 from planner.plan_check import PlanProblems, check_plan
 from planner.plan_problems import MAX_PROBLEMS
 from tests.fakes.llm_answers import ANSWERS, RecordedAnswer, chart
@@ -503,3 +503,175 @@ def test_hostile_shapes_are_problems_not_crashes(sales: DataProfile) -> None:
         "charts[0].filters[0]: missing required field 'column'",
         "charts[0].filters[1].column: should be text, got a list",
     ]
+
+
+# --- several measures, ratios, transforms, scales (plan v2) ----------------------------------
+
+
+def test_the_new_fields_take_the_usual_slips(sales: DataProfile) -> None:
+    spec = check_plan(
+        _plan(
+            chart(
+                chart_type="line",
+                x="order_date",
+                y="Revenue",
+                extra_y="UNITS",
+                aggregate="sum",
+                time_grain="month",
+                transform="Running_Total",
+                y_scale="Logarithmic",
+            ),
+            _bar(denominator="Units", as_percent=True),
+            _bar(transform={"kind": "percent_of_total"}),
+        ),
+        sales,
+    ).charts
+    assert (spec[0].extra_y, spec[0].transform, spec[0].y_scale) == (
+        ["units"],
+        Transform(kind="cumsum"),
+        "log",
+    )
+    assert (spec[1].denominator, spec[1].as_percent) == ("units", True)
+    assert spec[2].transform == Transform(kind="share")
+
+
+def test_as_percent_on_a_transform_in_percent_already_is_dropped_silently(
+    sales: DataProfile,
+) -> None:
+    spec = check_plan(_plan(_bar(as_percent=True, transform="share")), sales).primary
+    assert (spec.transform, spec.as_percent) == (Transform(kind="share"), False)
+
+
+def test_columns_of_the_new_fields_must_exist(sales: DataProfile) -> None:
+    problems = _problems(
+        _plan(
+            _bar(extra_y=["unitz"], denominator="cost"),
+            _bar(x="product", color="region", limit=2, limit_within="regoin"),
+        ),
+        sales,
+    )
+    assert [line.split(":")[0] for line in problems] == [
+        "charts[0].denominator",
+        "charts[0].extra_y[0]",
+        "charts[1].limit_within",
+        "charts[1].limit_within",
+    ]
+    assert problems[1].endswith("did you mean 'units'?")
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        (
+            {"extra_y": ["product"]},
+            "charts[0]: aggregate 'sum' needs a number column for extra_y[0]; "
+            "'product' is a category column",
+        ),
+        (
+            {"extra_y": ["units"], "color": "product"},
+            "charts[0].extra_y: several measures and a color split are too many series; drop "
+            "color, or make one chart per measure",
+        ),
+        (
+            {"denominator": "product"},
+            "charts[0].denominator: 'product' is a category column; a denominator is a number "
+            "column",
+        ),
+        (
+            {"denominator": "units", "aggregate": "median"},
+            "charts[0].denominator: a ratio divides sums, averages, last values or single rows "
+            "(aggregate sum, mean, last or none), not with aggregate 'median'",
+        ),
+        (
+            {"transform": {"kind": "rolling_mean", "window": 3}},
+            "charts[0].transform: 'rolling_mean' runs in x order, so x must be a time or number "
+            "column; 'region' is a category column",
+        ),
+        (
+            {"x": "order_date", "transform": {"kind": "yoy"}},
+            "charts[0].transform: 'yoy' compares each period with the same period a year "
+            "earlier: set time_grain (D, W, M, Q or Y)",
+        ),
+        (
+            {"aggregate": "mean", "transform": {"kind": "share"}},
+            "charts[0].transform: a share of the total needs values that add up; aggregate "
+            "'mean' values do not add up (use sum or count)",
+        ),
+        (
+            {"x": "order_date", "aggregate": "mean", "transform": {"kind": "cumsum"}},
+            "charts[0].transform: a running total adds values up; aggregate 'mean' values do "
+            "not add up (use sum or count)",
+        ),
+        (
+            {"limit": 3, "limit_within": "region"},
+            "charts[0].limit_within: must be the chart's x or color column, and the chart needs "
+            "both",
+        ),
+        (
+            {"color": "product", "limit_within": "product"},
+            "charts[0].limit_within: set limit: how many to keep within each group",
+        ),
+        (
+            {"x_scale": "log"},
+            "charts[0].x_scale: a log x axis is drawn on scatter, line and area charts, not on a "
+            "bar chart",
+        ),
+        (
+            {"chart_type": "pie", "y_scale": "log"},
+            "charts[0].y_scale: a pie chart has no y axis",
+        ),
+    ],
+)
+def test_new_fields_are_checked_against_the_data_and_each_other(
+    fields: dict[str, Any], problem: str, sales: DataProfile
+) -> None:
+    assert _problem(_plan(_bar(**fields)), sales) == problem
+
+
+def test_aggregate_last_needs_a_time_column_in_the_file() -> None:
+    df = pd.DataFrame({"ticker": ["A", "B"], "price": [1.0, 2.0]})
+    profile = build_profile(df, file_name="p.csv", file_kind="csv")
+    line = _problem(
+        _plan(chart(chart_type="bar", x="ticker", y="price", aggregate="last")), profile
+    )
+    assert line == (
+        "charts[0]: aggregate 'last' takes the latest value by time, but the file has no time "
+        "column; use 'mean' or 'max'"
+    )
+
+
+def test_an_unknown_field_inside_a_transform_is_named(sales: DataProfile) -> None:
+    spec = _bar(x="order_date", time_grain="M", transform={"kind": "rolling_mean", "windw": 3})
+    assert _problem(_plan(spec), sales) == (
+        "charts[0].transform: unknown field 'windw'; did you mean 'window'?"
+    )
+
+
+def test_sensible_new_fields_pass_and_compile(sales: DataProfile) -> None:
+    plan = check_plan(
+        _plan(
+            chart(
+                chart_type="line",
+                x="order_date",
+                y="revenue",
+                extra_y=["units"],
+                aggregate="sum",
+                time_grain="M",
+                transform={"kind": "rolling_mean", "window": 3},
+            ),
+            _bar(denominator="units", color="product", barmode="stack"),
+            _bar(x="product", color="region", limit=2, limit_within="region"),
+            chart(
+                chart_type="area",
+                x="order_date",
+                y="revenue",
+                color="region",
+                aggregate="sum",
+                time_grain="Q",
+                transform={"kind": "yoy"},
+            ),
+        ),
+        sales,
+    )
+    for spec in plan.charts:
+        assert "fig = " in compile_chart(spec, sales)

@@ -15,16 +15,14 @@ import pytest
 
 from ingest.profiling import build_profile
 from planner.compile import compile_chart
-from planner.plan import ChartSpec, Filter, Plan, Sort
+from planner.compile_figure import OTHER_GREY
+from planner.compile_summary import SUMMARY_DEFAULTS
+from planner.plan import ChartSpec, Filter, Plan, Sort, Transform
+from tests.planner.drawn import bars, drawn
 
 PlanFor = Callable[[str, pd.DataFrame], Plan]
 RunChart = Callable[[ChartSpec, pd.DataFrame], dict[str, Any]]
 MakeOrders = Callable[..., pd.DataFrame]
-
-
-def _bars(namespace: dict[str, Any]) -> dict[str, float]:
-    trace = namespace["fig"].data[0]
-    return {str(x): float(y) for x, y in zip(trace.x, trace.y, strict=True)}
 
 
 def test_summed_bars_match_pandas(
@@ -33,9 +31,10 @@ def test_summed_bars_match_pandas(
     df = make_orders()
     out = run_chart(plan_for("revenue by region", df).primary, df)
     expected = df.groupby("region")["revenue"].sum().sort_values(ascending=False)
-    assert _bars(out) == expected.to_dict()
+    assert bars(out) == expected.to_dict()
     assert list(out["fig"].data[0].x) == list(expected.index)  # largest first
     assert out["summary"] == {
+        **SUMMARY_DEFAULTS,
         "rows_total": 60,
         "rows_used": 60,
         "groups": 3,
@@ -54,7 +53,7 @@ def test_counted_rows_with_a_filter(
     spec = plan_for("how many orders per product where region is EU", df).primary
     out = run_chart(spec, df)
     eu = df[df["region"] == "EU"]
-    assert _bars(out) == {k: float(v) for k, v in eu["product"].value_counts().items()}
+    assert bars(out) == {k: float(v) for k, v in eu["product"].value_counts().items()}
     assert out["summary"]["rows_used"] == len(eu)
 
 
@@ -64,30 +63,58 @@ def test_mean_with_a_number_filter(
     df = make_orders()
     out = run_chart(plan_for("average revenue by product with quantity over 2", df).primary, df)
     kept = df[df["quantity"] > 2]
-    assert _bars(out) == pytest.approx(kept.groupby("product")["revenue"].mean().to_dict())
+    assert bars(out) == pytest.approx(kept.groupby("product")["revenue"].mean().to_dict())
     assert out["summary"]["rows_used"] == len(kept)
 
 
-def test_top_n_with_other_bucket_folds_the_rest(run_chart: RunChart) -> None:
-    df = pd.DataFrame({"city": [f"c{k:02d}" for k in range(30)], "sales": np.arange(30.0) + 1})
-    spec = ChartSpec(
-        chart_type="bar",
-        x="city",
-        y="sales",
-        aggregate="sum",
-        limit=5,
-        other_bucket=True,
-        sort=Sort(by="y", order="desc"),
-        title="Sales by city",
+def _sales_by_city(tail: float) -> pd.DataFrame:
+    """30 cities: c25…c29 sell 26…30, the other 25 sell `tail` each."""
+    sales = [tail] * 25 + [26.0, 27.0, 28.0, 29.0, 30.0]
+    return pd.DataFrame({"city": [f"c{k:02d}" for k in range(30)], "sales": sales})
+
+
+_TOP_FIVE_AND_OTHER = ChartSpec(
+    chart_type="bar",
+    x="city",
+    y="sales",
+    aggregate="sum",
+    limit=5,
+    other_bucket=True,
+    sort=Sort(by="y", order="desc"),
+    title="Sales by city",
+)
+
+
+def test_a_small_other_bucket_comes_last_and_is_drawn_grey(run_chart: RunChart) -> None:
+    df = _sales_by_city(tail=1.0)
+    out = run_chart(_TOP_FIVE_AND_OTHER, df)
+    sales = bars(out)
+    assert list(sales) == ["c29", "c28", "c27", "c26", "c25", "Other"]  # Other comes last
+    assert sales["Other"] == 25.0
+    colours = list(out["fig"].data[0].marker.color)
+    assert colours[-1] == OTHER_GREY and OTHER_GREY not in colours[:-1]
+    summary = out["summary"]
+    assert (summary["other_groups"], summary["other_value"], summary["other_drawn"]) == (
+        25,
+        25,
+        True,
     )
-    out = run_chart(spec, df)
-    bars = _bars(out)
-    assert list(bars) == ["c29", "c28", "c27", "c26", "c25", "Other"]  # Other comes last
-    assert bars["Other"] == float(df["sales"].iloc[:25].sum())
-    assert out["summary"]["other_groups"] == 25
-    assert out["summary"]["groups"] == 6
-    assert out["summary"]["top_label"] == "Other"
-    assert out["summary"]["top_value"] == float(df["sales"].iloc[:25].sum())
+    assert (summary["groups"], summary["top_label"], summary["top_value"]) == (6, "c29", 30.0)
+
+
+def test_an_other_bucket_that_would_dwarf_the_bars_becomes_a_note(run_chart: RunChart) -> None:
+    df = _sales_by_city(tail=10.0)  # "Other" adds up to 250, the largest city sells 30
+    out = run_chart(_TOP_FIVE_AND_OTHER, df)
+    assert list(bars(out)) == ["c29", "c28", "c27", "c26", "c25"]
+    summary = out["summary"]
+    assert (summary["other_groups"], summary["other_value"], summary["other_drawn"]) == (
+        25,
+        250.0,
+        False,
+    )
+    assert (summary["groups"], summary["top_label"], summary["top_value"]) == (5, "c29", 30.0)
+    (note,) = out["fig"].layout.annotations
+    assert note.text.startswith("Other (25 more): 250, not drawn")
 
 
 def test_top_n_without_other_keeps_only_n(
@@ -96,7 +123,7 @@ def test_top_n_without_other_keeps_only_n(
     df = make_orders()
     out = run_chart(plan_for("bottom 2 products by revenue", df).primary, df)
     expected = df.groupby("product")["revenue"].sum().sort_values().head(2)
-    assert _bars(out) == expected.to_dict()
+    assert bars(out) == expected.to_dict()
     assert out["summary"]["other_groups"] == 0
 
 
@@ -119,7 +146,7 @@ def test_year_filter_on_dates(
     df = make_orders(days=800)
     out = run_chart(plan_for("revenue by region in 2024", df).primary, df)
     in_2024 = df[df["order_date"].dt.year == 2024]
-    assert _bars(out) == in_2024.groupby("region")["revenue"].sum().to_dict()
+    assert bars(out) == in_2024.groupby("region")["revenue"].sum().to_dict()
 
 
 def test_after_a_date_means_from_the_next_day(run_chart: RunChart, make_orders: MakeOrders) -> None:
@@ -143,12 +170,7 @@ def test_grouped_and_stacked_bars(
     stacked = run_chart(plan_for("stacked revenue by region and product", df).primary, df)
     sums = df.groupby(["region", "product"])["revenue"].sum()
     for out in (grouped, stacked):
-        drawn = {
-            (str(x), trace.name): float(y)
-            for trace in out["fig"].data
-            for x, y in zip(trace.x, trace.y, strict=True)
-        }
-        assert drawn == {cast(tuple[str, str], key): float(v) for key, v in sums.items()}
+        assert drawn(out) == {cast(tuple[str, str], key): float(v) for key, v in sums.items()}
     assert grouped["fig"].layout.barmode == "group"
     assert stacked["fig"].layout.barmode == "stack"
     per_region = df.groupby("region")["revenue"].sum()
@@ -194,7 +216,7 @@ def test_rows_with_missing_values_are_not_used(run_chart: RunChart) -> None:
     out = run_chart(spec, df)
     assert out["summary"]["rows_total"] == 4
     assert out["summary"]["rows_used"] == 2
-    assert _bars(out) == {"a": 5.0}
+    assert bars(out) == {"a": 5.0}
 
 
 def test_empty_result_explains_which_filter(run_chart: RunChart, make_orders: MakeOrders) -> None:
@@ -228,7 +250,7 @@ def test_hostile_column_names_stay_inside_string_literals(run_chart: RunChart) -
     assert not [n for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)]
     names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
     assert "os" not in names and "__import__" not in names
-    assert _bars(run_chart(spec, df)) == {"x": 4.0, "y": 2.0}
+    assert bars(run_chart(spec, df)) == {"x": 4.0, "y": 2.0}
 
 
 @pytest.mark.parametrize(
@@ -257,12 +279,31 @@ def test_generated_code_imports_nothing_and_touches_no_dunders(
         if isinstance(node, ast.Name):
             assert node.id not in ("eval", "exec", "open", "getattr", "__import__")
     summary = run_chart(spec, df)["summary"]
-    assert set(summary) == {
-        "rows_total",
-        "rows_used",
-        "groups",
-        "other_groups",
-        "top_label",
-        "top_value",
-    }
+    assert set(summary) == set(SUMMARY_DEFAULTS)
     assert all(v is None or isinstance(v, str | int | float) for v in summary.values())
+
+
+def test_hostile_names_stay_inside_string_literals_in_every_new_part(run_chart: RunChart) -> None:
+    when, kind, a, b = HOSTILE, 'kind\n# "); import os', "a'\nimport sys", 'Mon"#'
+    df = pd.DataFrame(
+        {
+            when: pd.date_range("2023-01-02", periods=120, freq="W-MON"),
+            kind: ["x", "y"] * 60,
+            a: np.arange(120.0) + 1,
+            b: np.arange(120.0) % 7 + 1,
+        }
+    )
+    specs = [
+        ChartSpec(chart_type="line", x=when, y=a, extra_y=[b], aggregate="sum", time_grain="M",
+                  transform=Transform(kind="yoy"), title="t"),
+        ChartSpec(chart_type="table", x=kind, y=a, aggregate="sum", denominator=b,
+                  as_percent=True, title="t"),
+        ChartSpec(chart_type="area", x=when, color=kind, aggregate="count", time_grain="M",
+                  transform=Transform(kind="rolling_mean", window=2), title="t"),
+    ]  # fmt: skip
+    profile = build_profile(df, file_name="evil.csv", file_kind="csv")
+    for spec in specs:
+        tree = ast.parse(compile_chart(spec, profile))
+        assert not [n for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)]
+        assert {"os", "sys"}.isdisjoint(n.id for n in ast.walk(tree) if isinstance(n, ast.Name))
+        assert run_chart(spec, df)["summary"]["rows_used"] == 120
