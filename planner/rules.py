@@ -17,6 +17,7 @@ from core.errors import NoMatchingColumn
 from ingest.profile import DataProfile
 from planner import defaults
 from planner.accounting import unused_phrases
+from planner.calendar_order import calendar_order
 from planner.charts import (
     Draft,
     bar_draft,
@@ -439,6 +440,8 @@ def _limit_and_sort(
         if by == "x":
             sort = Sort(by="x", order=order or "asc")
         return reading.limit, False, sort
+    if by is None and order is None and draft.x and calendar_order(p.column(draft.x)):
+        return None, False, None  # weekdays and months read in calendar order, not by value
     if by is None:
         by = "x" if ordered_x and order is None else "y"
     sort = Sort(by=by, order=order or ("asc" if by == "x" else "desc"))
