@@ -30,7 +30,7 @@ def unused_phrases(
     phrases: list[list[str]] = []
     previous = -2
     for i, tok in enumerate(tokens):
-        if i in used or any(a <= tok.start < b for a, b in spans) or _meaningless(tok):
+        if i in used or any(a <= tok.start < b for a, b in spans) or meaningless(tok):
             continue
         if i == previous + 1 and phrases:
             phrases[-1].append(tok.text)
@@ -40,7 +40,8 @@ def unused_phrases(
     return [" ".join(words) for words in phrases][:MAX_PHRASES]
 
 
-def _meaningless(tok: Token) -> bool:
+def meaningless(tok: Token) -> bool:
+    """A word with no request of its own (grammar, politeness, request verbs)."""
     if tok.kind == "op":
         return False
     low = tok.low

@@ -182,7 +182,7 @@ def measure(
         if main is not None and not wants_count:
             # a trend of rows counted per date is rarely meant: chart the file's main number
             draft.y, draft.aggregate = main, "sum"
-            draft.notes.append(f"Showed {human(main)}, the file's main number column")
+            draft.notes.append(f"Showed the main number, {human(main)}")
             return
         draft.aggregate = "count"
         if not wants_count:

@@ -42,7 +42,7 @@ _EXPR = (
 )
 _EXPR = re.sub(r"\?P<\w+>", "?:", _EXPR)  # used twice in one pattern: no group names
 _NUM = r"(\d+|" + "|".join(NUMBER_WORDS) + r")"
-_UNIT = r"(day|week|month|quarter|year)s?"
+_UNIT = r"(day|week|month|quarter|year|yr|mo|wk)s?"
 _RELATIVE = re.compile(
     rf"\b(?:(?:in|over|for|during)\s+)?(?:the\s+)?(?:last|past|previous|recent|trailing|latest)"
     rf"\s+(?:{_NUM}\s+)?{_UNIT}\b"
@@ -139,7 +139,8 @@ def read_dates(text: str, profile: DataProfile, named: Sequence[str] = ()) -> Da
     for m in _RELATIVE.finditer(low):
         if free(*m.span()) and last is not None:
             amount = _amount(m.group(1))
-            span = _last_periods(last, amount, m.group(2))
+            unit = {"yr": "year", "mo": "month", "wk": "week"}.get(m.group(2), m.group(2))
+            span = _last_periods(last, amount, unit)
             _add(out, target, span, "between", m.group(0).strip(), last)
             out.relative = True
             take(*m.span())

@@ -123,8 +123,11 @@ def canonical(word_stem: str) -> str:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Cut text into tokens, splitting camelCase and snake_case and dropping possessive 's."""
-    text = re.sub(r"(?<=\w)['’]s\b", "", text)
+    """Cut text into tokens, splitting camelCase and snake_case and dropping possessive 's.
+
+    Token offsets are offsets into `text` itself (the 's is blanked, not cut), so spans read
+    from the same text by other readers line up with the tokens."""
+    text = re.sub(r"(?<=\w)['’]s\b", "  ", text)
     tokens: list[Token] = []
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup or "word"
@@ -161,7 +164,8 @@ def find_mentions(tokens: Sequence[Token], profile: DataProfile) -> list[Mention
     candidates.extend(_part_matches(tokens, profile, part_owners))
     chosen: list[Mention] = []
     taken: set[int] = set()
-    for cand in sorted(candidates, key=lambda c: (-c.score, -(c.end - c.start), c.start)):
+    # equal scores: the run with fewer filler words between the column's words wins
+    for cand in sorted(candidates, key=lambda c: (-c.score, c.end - c.start, c.start)):
         span = set(range(cand.start, cand.end))
         if span & taken:
             continue
@@ -186,8 +190,9 @@ def _plain_word_names(
     }
     starts = {m.start for m in chosen}
     found: list[Mention] = []
+    by_synonym = {canonical(stem(low)): column for low, column in names.items()}
     for i, tok in enumerate(tokens):
-        column = names.get(tok.low)
+        column = names.get(tok.low) or by_synonym.get(canonical(tok.stem))
         if column is None or i in taken:
             continue
         after = tokens[i + 1].low if i + 1 < len(tokens) else ""

@@ -50,11 +50,11 @@ _DESC = (
     r"|\bbiggest first"
 )
 _SORT_X = (
-    r"\bx\b|\bx-axis|\balphabetical|\ba to z\b|\ba-z\b|\bz to a\b|\bby (?:the )?names?\b"
+    r"\bx-axis|\bx\b|\balphabetical|\ba to z\b|\ba-z\b|\bz to a\b|\bby (?:the )?names?\b"
     r"|\bchronological|\bby (?:the )?(?:date|time)\b"
 )
 _SORT_Y = (
-    r"\by\b|\by-axis|\bby (?:the )?bars?\b|\bby (?:the )?(?:value|values|count|counts|number|size)"
+    r"\by-axis|\by\b|\bby (?:the )?bars?\b|\bby (?:the )?(?:value|values|count|counts|number|size)"
     r"\b|\btotal number\b|\bby (?:the )?(?:total|amount|height)\b"
 )
 _NUM = r"(\d+|" + "|".join(NUMBER_WORDS) + r")"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from core.errors import NoMatchingColumn
 from ingest.profile import DataProfile
 from planner import defaults
-from planner.accounting import unused_phrases
+from planner.accounting import meaningless, unused_phrases
 from planner.calendar_order import calendar_order
 from planner.charts import (
     Draft,
@@ -26,13 +26,13 @@ from planner.charts import (
     scatter_draft,
 )
 from planner.dates import DateReading
-from planner.matching import Mention, Token, name_stems
+from planner.matching import Mention, Token, canonical, name_stems
 from planner.measures import KIND_WORDS, measure_kind
 from planner.plan import TIME_GRAIN_WORDS, ChartSpec, ChartType, Filter, Plan, Sort, TimeGrain
 from planner.question import Reading, aggregate_word, intent_spans
 from planner.reading import QuestionReading, read_all
 from planner.shape import Asks, refine
-from planner.slots import Slot, Slots, read_slots
+from planner.slots import Slot, Slots, read_slots, row_nouns
 from planner.suggest import not_understood
 from planner.values import NEGATIONS
 from planner.wording import human, title_for
@@ -95,14 +95,21 @@ def plan_from_reading(read: QuestionReading, profile: DataProfile) -> Plan:
     used |= _used_by(spec, tokens, read.mentions, reading)
     used |= set(read.ratio.tokens) if read.ratio and spec.denominator else set()
     used |= {i for i, t in enumerate(tokens) if t.low in NEGATIONS and _negates(spec)}
-    used |= slots.row_noun_tokens  # words naming the rows ("cars", "jobs") are context
+    nouns = row_nouns(profile)  # words naming the rows ("cars", "jobs") are context
+    used |= {i for i, t in enumerate(tokens) if t.stem in nouns or canonical(t.stem) in nouns}
     spans = [*intent_spans(reading), *read.dates.spans]
     if spec.transform is not None:
         spans += read.transform.spans
+    unused = unused_phrases(tokens, used, spans)
+    misread = _misread(tokens, used, spans, draft.notes)
+    if misread:
+        # A chart of something the planner picked itself, where the question named something
+        # it could not read ("literacy rate by continent"), would look right and be wrong.
+        raise not_understood(misread, profile)
     return Plan(
         charts=[spec],
         assumptions=[*read.prepared.notes, *read.dates.notes, *draft.notes],
-        unused=unused_phrases(tokens, used, spans),
+        unused=unused,
         not_done=[*read.dates.not_done, *draft.not_done][:10],
         planner="rules",
     )
@@ -218,6 +225,39 @@ def _years(slot: Slot, profile: DataProfile) -> bool:
 
 
 _RANKING = re.compile(r"\b(?:best|worst|top|bottom|highest|lowest|most|least|leading|biggest)\b")
+# Notes of a measure or breakdown the planner chose itself because the question named none.
+_GUESSED_MEASURE = ("Counted rows per", "Showed the main number", "The question named no columns")
+_GUESSED_BREAKDOWN = ("Broke the chart down by", "The question named no columns")
+_BEFORE_BREAKDOWN = frozenset({"by", "per", "across", "which", "each", "every"})
+_AFTER_MEASURE = frozenset({"by", "per", "over", "across", "vs", "versus", "for", "in"})
+
+
+def _misread(
+    tokens: list[Token], used: set[int], spans: list[tuple[int, int]], notes: list[str]
+) -> list[str]:
+    """Unread words where the chart's measure or breakdown goes, when the planner had to pick
+    that measure or breakdown itself: "literacy rate BY continent", "age by island", "which
+    SERVER got the most tips"."""
+    measure_guessed = any(n.startswith(_GUESSED_MEASURE) for n in notes)
+    breakdown_guessed = any(n.startswith(_GUESSED_BREAKDOWN) for n in notes)
+    if not (measure_guessed or breakdown_guessed):
+        return []
+    unread = {
+        i
+        for i, t in enumerate(tokens)
+        if i not in used and not meaningless(t) and not any(a <= t.start < b for a, b in spans)
+    }
+    found: list[str] = []
+    for i in sorted(unread):
+        after = tokens[i + 1].low if i + 1 < len(tokens) else ""
+        before = tokens[i - 1].low if i > 0 else ""
+        measure_spot = i + 1 in unread or after in _AFTER_MEASURE
+        breakdown_spot = before in _BEFORE_BREAKDOWN
+        if (measure_guessed and measure_spot) or (breakdown_guessed and breakdown_spot):
+            found.append(tokens[i].text)
+    return found
+
+
 _MIX = re.compile(r"\b(?:mix|composition|make-?up|breakdown)\b")
 _CORRELATION = re.compile(r"\bcorrelat|\brelationship|\bscatter|\bagainst\b|\bassociat")
 

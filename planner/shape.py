@@ -139,8 +139,12 @@ def _counted_column(draft: Draft, asks: Asks, profile: DataProfile) -> None:
         return
     draft.notes = [n for n in draft.notes if not n.startswith("Counted rows per")]
     draft.y, draft.aggregate = chosen, "sum"
-    why = {counts: "the file's own counts", compared: "the number the question filtered"}
-    draft.notes.append(f"Showed {human(chosen)} ({why.get(chosen, 'the main number')})")
+    if chosen == counts:
+        draft.notes.append(f"Summed {human(chosen)}, the file's own counts")
+    elif chosen == compared:
+        draft.notes.append(f"Showed {human(chosen)}, the number the question filtered")
+    else:
+        draft.notes.append(f"Showed the main number, {human(chosen)}")
 
 
 def _distinct(draft: Draft, asks: Asks, profile: DataProfile) -> None:
@@ -208,8 +212,11 @@ def _more_measures(draft: Draft, asks: Asks) -> None:
 
 def _splits(draft: Draft, asks: Asks) -> None:
     """ "lunch vs dinner": the compared column becomes the breakdown when the planner had only
-    guessed one, else the colour."""
-    for column in asks.splits:
+    guessed one, else the colour. Several values named over time ("ibm & msft price per year")
+    are drawn as a line each, never added together."""
+    over_time = draft.chart in ("line", "area") and not draft.extra_y
+    named = [f.column for f in asks.filters if f.op == "in" and f.column != draft.x]
+    for column in [*asks.splits, *(named if over_time else [])]:
         if column in (draft.x, draft.color) or draft.extra_y:
             continue
         guessed = [n for n in draft.notes if n.startswith(_GUESSED_X)]
@@ -226,6 +233,8 @@ def _mix(draft: Draft, asks: Asks, profile: DataProfile) -> None:
     """ "generation mix since 2010": the parts of the whole, split by the main category."""
     if not asks.mix or draft.color or draft.chart not in _SERIES_CHARTS:
         return
+    if draft.x is None or profile.column(draft.x).role != "time":
+        return  # "species breakdown": the named category is the breakdown itself
     category = defaults.best_category(profile, exclude={draft.x or ""})
     if category is not None:
         draft.color = category
@@ -234,8 +243,13 @@ def _mix(draft: Draft, asks: Asks, profile: DataProfile) -> None:
 
 def _within(draft: Draft, asks: Asks) -> None:
     within = asks.within
-    if within is None or not asks.limit or draft.chart != "bar" or draft.x == within.column:
+    if within is None or not asks.limit or draft.chart != "bar":
         return
+    if draft.x == within.column:  # "top 3 varieties at each site": varieties on x
+        other = next((d.column for d in asks.dims if d.column != within.column), None)
+        if other is None:
+            return
+        draft.x = other
     draft.limit_within = within.column
     draft.color = within.column
 
@@ -263,7 +277,17 @@ def _stock(draft: Draft, asks: Asks, profile: DataProfile) -> None:
     assert draft.y is not None
     time = _time_axis(profile)
     x_is_time = draft.x is not None and (profile.column(draft.x).role == "time" or draft.x == time)
-    if x_is_time or time is None or any(f.column == time for f in asks.filters):
+    periods = [f for f in asks.filters if f.column == time]
+    several = any(f.op in ("between", "gte", "gt", "lt", "lte", "in") for f in periods)
+    if several and not x_is_time and draft.chart == "bar" and draft.x and time:
+        # "total pop per continent 1977-1997": one line per continent over those years
+        draft.color, draft.x, draft.chart = draft.x, time, "line"
+        draft.notes.append(
+            f"Drew {human(draft.y)} over {human(time)}: it is {KIND_WORDS['stock']}, so the "
+            "years are not added up"
+        )
+        return
+    if x_is_time or time is None or periods:
         if x_is_time and profile.column(draft.x or "").role == "time" and _resampled(draft):
             draft.aggregate = "mean"
             draft.notes.append(

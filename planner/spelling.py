@@ -28,6 +28,7 @@ from planner.vocabulary import (
     AGGREGATE_WORDS,
     FILLER_WORDS,
     GRAIN_WORDS,
+    INTENT_SHORTHANDS,
     NUMBER_WORDS,
     STOP_WORDS,
     SUPERLATIVES,
@@ -146,7 +147,11 @@ def prepare_question(question: str, profile: DataProfile) -> PreparedQuestion:
     def fix(match: re.Match[str]) -> str:
         word = match.group()
         low = word.lower()
-        expansion = _expansion(low, file_words) or _superlative(low, file_words)
+        expansion = (
+            _expansion(low, file_words)
+            or _superlative(low, file_words)
+            or (INTENT_SHORTHANDS.get(low) if low not in file_words else None)
+        )
         if expansion is not None:
             return expansion
         if low in known or stem(low) in known:
@@ -160,7 +165,7 @@ def prepare_question(question: str, profile: DataProfile) -> PreparedQuestion:
         corrections[word] = meant
         return meant
 
-    text = _ranked_superlatives(_shorten(text, file_words), file_words)
+    text = _two_digit_years(_ranked_superlatives(_shorten(text, file_words), file_words), profile)
     fixed = _join_split_words(_WORD.sub(fix, text), file_words)
     for typed, meant in corrections.items():
         notes.append(f"Read “{typed}” as “{meant}”")
@@ -231,6 +236,52 @@ _RANKED = re.compile(
 )
 
 
+_SHORT_YEAR = re.compile(r"(?<![\w'])'(\d{2})\b")
+
+
+def _two_digit_years(text: str, profile: DataProfile) -> str:
+    """ "jul '18", "africa '97": the century that puts the year nearest the data."""
+
+    def full(m: re.Match[str]) -> str:
+        two = int(m.group(1))
+        years = _data_years(profile)
+        centre = (years[0] + years[1]) / 2 if years else 2000
+        choices = (1900 + two, 2000 + two)
+        return str(min(choices, key=lambda y: abs(y - centre)))
+
+    return _SHORT_YEAR.sub(full, text)
+
+
+def _data_years(profile: DataProfile) -> tuple[int, int] | None:
+    for col in profile.columns:
+        if col.role == "time" and col.start and col.end:
+            return int(col.start[:4]), int(col.end[:4])
+    for col in profile.columns:
+        years = col.min is not None and col.max is not None and 1800 <= col.min <= col.max <= 2200
+        if col.role == "number" and years:
+            return int(col.min or 0), int(col.max or 0)
+    return None
+
+
+_SUPERLATIVE_PERIOD = re.compile(
+    r"\b(?P<s>[a-z]+est|[a-z]+most)\s+(?P<unit>day|week|month|quarter|year)s?\b", re.IGNORECASE
+)
+
+
+def _superlative_periods(text: str, file_words: frozenset[str]) -> str:
+    """ "windiest month in 2012" → "wind by month in 2012": which month is windiest is read off
+    the months ranked by wind, not off one windiest day."""
+
+    def by_period(m: re.Match[str]) -> str:
+        found = SUPERLATIVES.get(m.group("s").lower())
+        concept = _concept(found[1], file_words) if found else None
+        if concept is None:
+            return m.group(0)
+        return f"{concept} by {m.group('unit').lower()}"
+
+    return _SUPERLATIVE_PERIOD.sub(by_period, text)
+
+
 def _ranked_superlatives(text: str, file_words: frozenset[str]) -> str:
     """ "heaviest 10 cars" → "top 10 cars by weight"; "top 10 wettest days" → "top 10 days by
     precipitation": a superlative with a number ranks the rows."""
@@ -246,7 +297,7 @@ def _ranked_superlatives(text: str, file_words: frozenset[str]) -> str:
             lead = "bottom" if lead == "top" else "top"
         return f"{lead} {m.group('n1') or m.group('n2')} {m.group('noun')} by {concept}"
 
-    return _RANKED.sub(rank, text)
+    return _RANKED.sub(rank, _superlative_periods(text, file_words))
 
 
 def _closest(word: str, targets: list[str]) -> str | None:

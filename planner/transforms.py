@@ -64,12 +64,13 @@ _PATTERNS: tuple[tuple[TransformKind, re.Pattern[str]], ...] = (
             r"\bshares?(?: of (?:the )?(?:total|all|whole))?\b(?! price)"
             r"|(?:%|\bpercent|\bpct|\bpercentage) of (?:the )?(?:total|all)\b"
             r"|\bmarket share\b|\bproportions?\b|\bas (?:a )?(?:%|percent|percentage)\b(?! of)"
+            r"|(?:mix|breakdown|split)\s*%|(?<![\w%])%(?!\s*of\b)(?!\w)"
         ),
     ),
 )
 _RATIO = re.compile(
-    r"\bas (?:a )?(?P<pct>%|percent|pct|percentage|share|fraction|proportion|ratio) of\b"
-    r"|\b(?P<div>divided by|per|/|to)\b"
+    r"(?:\bas )?(?:a )?(?P<pct>%|percent|pct|percentage|share|fraction|proportion|ratio) of\b"
+    r"|(?P<div>\bdivided by\b|\bper\b|/|\bto\b|\bover\b(?= .*\bratio\b))"
 )
 _RATIO_OF = re.compile(r"\bratio (?:of|between)\b")
 # "how many countries", "number of different products", "distinct customers" — but "in a
@@ -103,9 +104,9 @@ def read_transform(text: str) -> TransformReading:
                 [m.span()],
             )
     for kind, pattern in _PATTERNS:
-        m = pattern.search(low)
-        if m:
-            return TransformReading(Transform(kind=kind), None, [m.span()])
+        spans = [m.span() for m in pattern.finditer(low)]
+        if spans:  # "% change month over month": every phrase of that kind is understood
+            return TransformReading(Transform(kind=kind), None, spans)
     return TransformReading()
 
 

@@ -33,6 +33,8 @@ NEGATIONS = frozenset(
 _YES = frozenset({"yes", "y", "true", "t", "1"})
 _NO = frozenset({"no", "n", "false", "f", "0"})
 _MAX_PHRASE = 6  # words in the longest value phrase looked for
+# "sunny" for "sun", "foggy" for "fog": short values read from their adjectives only.
+_ADJECTIVE_ENDINGS = frozenset({"y", "ny", "gy", "ish", "ese", "an", "ian", "ern"})
 # Values that are everyday words: a question must write them as the data does ("No", "Other").
 _COMMON_VALUES = frozenset({"no", "yes", "none", "other", "all", "total", "na", "nan", "null", "n"})
 
@@ -188,12 +190,14 @@ def _prefixes(tokens: Sequence[Token], col: ColumnProfile) -> list[ValueMention]
     """ "japanese" → "Japan", "european" → "Europe", "rainy" → "rain": a one-word value that
     starts a longer question word, a few letters short of it."""
     found: list[ValueMention] = []
-    singles = {v.lower(): v for v in col.values if v.isalpha() and len(v) >= 4}
+    singles = {v.lower(): v for v in col.values if v.isalpha() and len(v) >= 3}
     for i, tok in enumerate(tokens):
-        if tok.kind != "word" or len(tok.low) < 5 or tok.low in STOP_WORDS:
+        if tok.kind != "word" or len(tok.low) < 4 or tok.low in STOP_WORDS:
             continue
         for low, value in singles.items():
-            if tok.low != low and tok.low.startswith(low) and len(tok.low) - len(low) <= 3:
+            rest = tok.low[len(low) :]
+            short_ok = len(low) >= 4 or rest in _ADJECTIVE_ENDINGS
+            if tok.low != low and tok.low.startswith(low) and len(rest) <= 3 and short_ok:
                 found.append(
                     ValueMention(col.name, value, i, i + 1, negated_at(tokens, i), "prefix")
                 )

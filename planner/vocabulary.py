@@ -53,6 +53,7 @@ NUMBER_WORDS: dict[str, int] = dict(_ENGLISH["numbers"])
 AGGREGATE_WORDS: dict[str, Aggregate] = cast(dict[str, Aggregate], dict(_ENGLISH["aggregates"]))
 LOOSE_AGGREGATE_WORDS = _word_set(_ENGLISH["loose_aggregates"]["words"])
 GRAIN_WORDS: dict[str, TimeGrain] = cast(dict[str, TimeGrain], dict(_ENGLISH["grains"]))
+INTENT_SHORTHANDS: dict[str, str] = dict(_ENGLISH["intent_shorthands"])
 # "heaviest" → ("max", ("weight", "mass")): the aggregate, then the measure's possible words.
 SUPERLATIVES: dict[str, tuple[str, tuple[str, ...]]] = {
     word: (spec[0], tuple(spec[1:])) for word, spec in _ENGLISH["superlatives"].items()

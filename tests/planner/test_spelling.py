@@ -11,7 +11,7 @@ from tests.planner import frames
 @pytest.mark.parametrize(
     ("typed", "read"),
     [
-        ("avg temprature by month", "avg temperature by month"),
+        ("avg temprature by month", "average temperature by month"),
         ("precipitaton per month", "precipitation per month"),
         ("wheather types", "weather types"),
         ("avrage wind", "average wind"),
@@ -36,7 +36,7 @@ def test_short_words_are_never_guessed_at() -> None:
 
 def test_a_multi_word_shorthand_is_spelled_out() -> None:
     assert prepare_question("avg mpg per origin", frames.cars()).text == (
-        "avg miles per gallon per origin"
+        "average miles per gallon per origin"
     )
 
 
