@@ -94,7 +94,11 @@ async def running_stack(workspace: Path, **settings: Any) -> AsyncIterator[Stack
     }
     config = Settings.model_validate(values | settings)
     redis = await create_pool(RedisSettings.from_dsn(config.redis_url))
-    dispatcher = Dispatcher(redis=redis, queue_name=config.queue_name, dedupe_ttl_s=600)
+    dispatcher = Dispatcher(
+        redis=redis,
+        queue_name=config.queue_name,
+        followups_without_mention=config.followups_without_mention,
+    )
     bolt_app = build_app(
         client=slack_client(config), signing_secret=SIGNING_SECRET, dispatcher=dispatcher
     )
