@@ -42,9 +42,9 @@ class ButtonFlow(JobFlow):
             await self.whisper(texts.ANSWER_EXPIRED)
         return record
 
-    async def tell(self, text: str) -> None:
+    async def tell(self, text: str, *, trusted: bool = False) -> None:
         if self.reply is not None:
-            await super().tell(text)
+            await super().tell(text, trusted=trusted)
             return
         try:
             await self.whisper(text)

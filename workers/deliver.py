@@ -1,7 +1,7 @@
 """The last steps of every chart job: upload, remember, show the answer, remember the turn.
 
-The answer record is saved before the message that carries its buttons, so a button pressed
-the moment the answer appears finds it.
+The answer record, the turn and the thread state are saved before the message that carries the
+buttons, so a button pressed (or a follow-up sent) the moment the answer appears finds them.
 """
 
 from __future__ import annotations
@@ -82,7 +82,6 @@ async def deliver(
         chart_types=fitting_chart_types(primary.spec, result.profile),
         native_chart=settings.slack_native_charts,
     )
-    await reply.say(result_fallback_text(result), blocks=blocks)
     await remember_turn(
         redis, delivery.where, delivery.question, result.plan, ttl_s=settings.thread_ttl_s
     )
@@ -93,6 +92,8 @@ async def deliver(
         redis, where.team_id, where.channel_id, where.conversation_id, updated,
         ttl_s=settings.thread_ttl_s,
     )  # fmt: skip
+    # Last, so that a follow-up sent the moment the answer shows finds the thread ready.
+    await reply.say(result_fallback_text(result), blocks=blocks)
     log.info(
         "charted",
         planner=result.planned.path,

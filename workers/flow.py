@@ -19,6 +19,7 @@ from redis.asyncio import Redis
 from core.logs import get_logger
 from core.request_state import RequestState
 from post import texts
+from post.blocks import trusted_blocks
 from workers.context import WorkerDeps
 from workers.failures import failure_of
 from workers.reply import ThreadReply
@@ -95,13 +96,14 @@ class JobFlow:
         structlog.contextvars.clear_contextvars()
         return outcome
 
-    async def tell(self, text: str) -> None:
-        """The final word, in the thread when there is one, else to the /plot caller alone."""
+    async def tell(self, text: str, *, trusted: bool = False) -> None:
+        """The final word, in the thread when there is one, else to the /plot caller alone.
+        `trusted` text is our own mrkdwn (mentions of Slack ids), sent unescaped."""
         if self.reply is None and self.thread_ts is not None:
             self.thread_reply(self.thread_ts, self.file_name or "")
         if self.reply is not None:
             try:
-                await self.reply.say(text)
+                await self.reply.say(text, trusted_blocks(text) if trusted else None)
                 return
             except Exception:
                 log.warning("could not tell the person in the thread", exc_info=True)
@@ -132,7 +134,7 @@ class JobFlow:
             cancelled_by = None
         if cancelled_by:
             log.info("job cancelled by the person", user=cancelled_by)
-            await self.tell(texts.cancelled(cancelled_by))
+            await self.tell(texts.cancelled(cancelled_by), trusted=True)
         else:
             log.warning("job cancelled")
             await self.tell(texts.internal_failure(self.request_id, self.file_name))

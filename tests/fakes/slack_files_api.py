@@ -4,6 +4,7 @@ token with Slack's HTML sign-in page, as Slack does), and the external upload fl
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ class FakeFile:
     created: int = field(default_factory=lambda: int(time.time()))
     serve_login_page: bool = False
     mode: str = "hosted"
+    download_delay_s: float = 0.0  # a slow file server, to catch a job in the middle
 
 
 @dataclass
@@ -69,6 +71,7 @@ class FileMethods:
         user: str = "U0001",
         channels: Sequence[str] = (),
         mode: str = "hosted",
+        download_delay_s: float = 0.0,
     ) -> str:
         file_id = f"F{self._next_id():07d}"
         self.files[file_id] = FakeFile(
@@ -82,6 +85,7 @@ class FileMethods:
             user=user,
             channels=list(channels),
             mode=mode,
+            download_delay_s=download_delay_s,
         )
         return file_id
 
@@ -155,6 +159,8 @@ class FileMethods:
         f = self.files.get(file_id)
         if f is None:
             return web.Response(status=404, text="not found")
+        if f.download_delay_s:
+            await asyncio.sleep(f.download_delay_s)
         if _bearer(request) != self.bot_token or f.serve_login_page:
             # Real Slack answers a missing or wrong token with its sign-in page and a 200.
             return web.Response(body=LOGIN_PAGE, content_type="text/html")
