@@ -30,6 +30,8 @@ from workers.pipeline import ReadyData
 log = get_logger(__name__)
 
 PARQUET_NAME = "data.parquet"
+# A profile is small (columns, stats, a bounded value index); this only stops a pathological one.
+PROFILE_MAX_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ class DataStore:
         size = await asyncio.to_thread(lambda: data.parquet_path.stat().st_size)
         keep_bytes = size <= self.max_bytes
         try:
-            if len(profile_json) > self.max_bytes:
+            if len(profile_json) > PROFILE_MAX_BYTES:
                 return False
             async with self.redis.pipeline(transaction=True) as pipe:
                 pipe.set(keys.profile(team_id, ref.identity()), profile_json, ex=self.ttl_s)
