@@ -32,7 +32,7 @@ _NOT_NAMES = frozenset(
 _NUMBER = r"(?:number\s*|no\.?\s*|#\s*)?(\d{1,3})\b"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("position", re.compile(_LEAD + r"(?:sheet|tab)\s*" + _NUMBER, re.I)),
-    ("ordinal", re.compile(_LEAD + r"(" + "|".join(_ORDINALS) + r"|last)\s+(?:sheet|tab)\b", re.I)),
+    ("ordinal", re.compile(_LEAD + r"(" + "|".join(_ORDINALS) + r")\s+(?:sheet|tab)\b", re.I)),
     ("name", re.compile(_LEAD + _QUOTED + r"\s+(?:sheet|tab)\b", re.I)),
     ("name", re.compile(_LEAD + r"(?:sheet|tab)\s+(?:named\s+|called\s+)?" + _QUOTED, re.I)),
     ("name", re.compile(_LEAD + r"(?:sheet|tab)\s+(?:named|called)\s+([\w-]{1,40})\b", re.I)),
@@ -42,7 +42,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 @dataclass(frozen=True)
 class SheetAsk:
-    sheet: str | None  # a sheet name, "2" for the second sheet, "last"; None: nothing asked
+    sheet: str | None  # a sheet name, or "2" for the second sheet; None: nothing asked
     question: str  # the question without the phrase
 
 

@@ -64,7 +64,7 @@ def test_a_snippet_without_an_extension_is_read_by_its_slack_type() -> None:
         ("sheet 2: revenue by month", "2", "revenue by month"),
         ("revenue by month from the “Q3 2024” tab", "Q3 2024", "revenue by month"),
         ("use the second sheet", "2", ""),
-        ("the last sheet, by product", "last", "by product"),
+        ("the third tab, by product", "3", "by product"),
         ("from sheet named Targets plot revenue", "Targets", "plot revenue"),
         ("revenue in this sheet", None, "revenue in this sheet"),
         ("spreadsheet of sales by region", None, "spreadsheet of sales by region"),
