@@ -76,6 +76,10 @@ class JobFlow:
         )
         started = time.monotonic()
         try:
+            if await self.state.get("answered"):
+                # A re-run (the worker died or was stopped) after the person had their answer.
+                log.info("already answered; nothing to do")
+                return "already_answered"
             await self.state.set(user_id=self.user_id)  # only they may cancel it
             outcome = await self.work()
         except asyncio.CancelledError:
@@ -128,6 +132,8 @@ class JobFlow:
             log.warning("could not answer through response_url", error=type(exc).__name__)
 
     async def _tell_cancelled(self) -> None:
+        if self.reply is not None and self.reply.answered:
+            return  # stopped after the answer was shown: nothing to take back
         try:
             cancelled_by = await self.state.get("cancelled_by")
         except Exception:

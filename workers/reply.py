@@ -38,6 +38,7 @@ class ThreadReply:
     in_dm: bool = False  # DMs get Slack's assistant loading status (where offered)
     _placeholder_ts: str | None = field(default=None, init=False)
     _last_text: str | None = field(default=None, init=False)
+    answered: bool = field(default=False, init=False)  # the final word is in the thread
 
     @property
     def request_id(self) -> str:
@@ -74,6 +75,9 @@ class ThreadReply:
                 errors=exc.details,
             )
             await self._final(text, [b for b in blocks if b.get("type") != NATIVE_CHART_BLOCK])
+        self.answered = True
+        # A re-run of this job (its worker died after this point) must not answer twice.
+        await self.state.set(answered="1")
         await self._assistant_status("")
 
     async def _final(self, text: str, blocks: list[Block]) -> None:

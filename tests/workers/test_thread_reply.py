@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import pytest_asyncio
@@ -13,6 +17,7 @@ from core.request_state import RequestState
 from core.settings import Settings
 from core.slack import slack_client
 from tests.fakes.slack_api import FakeSlack
+from workers.flow import JobFlow
 from workers.reply import ThreadReply
 
 
@@ -97,3 +102,50 @@ async def test_the_dm_status_is_set_then_cleared_and_its_failure_changes_nothing
     assert statuses == ["is making your chart…", ""]
     (message,) = fake_slack.messages.values()
     assert message["text"] == "done"
+
+
+@dataclass
+class AnsweringFlow(JobFlow):
+    """A job whose work is to answer, and optionally to be stopped right after."""
+
+    stopped_after_answer: bool = False
+    runs: int = 0
+
+    async def work(self) -> str:
+        self.runs += 1
+        await self.thread_reply("1.0", "sales.csv").say("the answer")
+        if self.stopped_after_answer:
+            raise asyncio.CancelledError
+        return "charted"
+
+
+def flow_for(slack: FakeSlack, redis: Redis, request_id: str, tmp_path: Path) -> AnsweringFlow:
+    settings = Settings(
+        slack_bot_token=slack.bot_token, slack_api_url=slack.api_url, workspace_dir=tmp_path
+    )
+    ctx = {"redis": redis, "deps": SimpleNamespace(settings=settings, slack=slack_client(settings))}
+    return AnsweringFlow(ctx, request_id, "TREPLY", "C1", "U1")
+
+
+async def test_a_rerun_after_the_answer_was_shown_answers_nothing_twice(
+    fake_slack: FakeSlack, redis: Redis, request_id: str, tmp_path: Path
+) -> None:
+    assert await flow_for(fake_slack, redis, request_id, tmp_path).run() == "charted"
+    again = flow_for(fake_slack, redis, request_id, tmp_path)
+
+    assert await again.run() == "already_answered"
+    assert again.runs == 0
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1
+
+
+async def test_a_job_stopped_after_its_answer_does_not_take_the_answer_back(
+    fake_slack: FakeSlack, redis: Redis, request_id: str, tmp_path: Path
+) -> None:
+    flow = flow_for(fake_slack, redis, request_id, tmp_path)
+    flow.stopped_after_answer = True
+
+    with pytest.raises(asyncio.CancelledError):
+        await flow.run()
+
+    (message,) = fake_slack.messages.values()
+    assert message["text"] == "the answer"
