@@ -31,13 +31,21 @@ class ThreadState(BaseModel):
     def asked_by(self, user_id: str) -> bool:
         return bool(user_id) and user_id in self.askers
 
-    def with_answer(self, user_id: str, data: DataRef | None, answer_id: str) -> ThreadState:
+    def with_answer(
+        self, user_id: str, data: DataRef | None, answer_id: str | None = None
+    ) -> ThreadState:
         askers = self.askers if user_id in self.askers or not user_id else [*self.askers, user_id]
         return ThreadState(
             askers=askers[-MAX_ASKERS:],
             data=data or self.data,
-            last_answer_id=answer_id,
+            last_answer_id=answer_id or self.last_answer_id,
         )
+
+    @staticmethod
+    def updated(
+        state: ThreadState | None, user_id: str, data: DataRef | None, answer_id: str | None = None
+    ) -> ThreadState:
+        return (state or ThreadState()).with_answer(user_id, data, answer_id)
 
 
 async def load_thread(

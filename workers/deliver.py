@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from core.data_ref import DataRef
 from core.logs import get_logger
 from core.records import AnswerRecord, save_answer
-from core.thread_state import ThreadState, load_thread, save_thread
+from core.thread_state import ThreadState, load_thread
 from post.chart_data import chart_table
 from post.native_chart import native_chart_block
 from post.result_blocks import result_blocks, result_fallback_text
@@ -21,7 +21,7 @@ from workers.answer import ChartResult
 from workers.flow import JobFlow
 from workers.reply import ThreadReply
 from workers.restyle import fitting_chart_types
-from workers.thread_memory import Conversation, remember_turn
+from workers.thread_memory import Conversation, remember_asker, remember_turn
 
 log = get_logger(__name__)
 
@@ -87,11 +87,8 @@ async def deliver(
     )
     where = delivery.where
     thread = await load_thread(redis, where.team_id, where.channel_id, where.conversation_id)
-    updated = (thread or ThreadState()).with_answer(delivery.user_id, delivery.data, request_id)
-    await save_thread(
-        redis, where.team_id, where.channel_id, where.conversation_id, updated,
-        ttl_s=settings.thread_ttl_s,
-    )  # fmt: skip
+    updated = ThreadState.updated(thread, delivery.user_id, delivery.data, request_id)
+    await remember_asker(redis, where, updated, ttl_s=settings.thread_ttl_s)
     # Last, so that a follow-up sent the moment the answer shows finds the thread ready.
     await reply.say(result_fallback_text(result), blocks=blocks)
     log.info(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from core.errors import NoFileAttached
 from core.request import PlotRequest
 from core.slack_errors import slack_call
-from core.thread_state import load_thread
+from core.thread_state import ThreadState, load_thread
 from ingest.profile import DataProfile
 from planner.followup import reads_as_request
 from post import texts
@@ -28,7 +28,7 @@ from workers.files import FileChoice, find_data_file
 from workers.flow import JobFlow
 from workers.pipeline import Asker
 from workers.sheet_choice import read_sheet_ask
-from workers.thread_memory import Conversation, load_turns
+from workers.thread_memory import Conversation, load_turns, remember_asker
 
 IGNORED = "ignored"
 
@@ -61,7 +61,8 @@ class QuestionFlow(JobFlow):
             choice = await find_data_file(self.deps.slack, request, thread, sheet=asked.sheet)
         turns, version = await load_turns(self.redis, where)
         loaded: LoadedData | None = None
-        if not request.must_answer and choice.origin == "remembered":
+        if not request.must_answer:
+            # Not addressed to the bot for sure: decide before anything shows in the thread.
             loaded, profile = await self._profile(choice)
             previous = turns[-1].plan if turns else None
             if not reads_as_request(asked.question, profile, previous):
@@ -71,6 +72,14 @@ class QuestionFlow(JobFlow):
         if loaded is None:
             loaded = await self.deps.access.load(request.team_id, choice.data, self.workdir)
         reply.file_name = self.file_name = loaded.name
+        # The file is readable: from now on the asker's replies here are follow-ups, even if
+        # this question ends in a message rather than a chart.
+        await remember_asker(
+            self.redis,
+            where,
+            ThreadState.updated(thread, request.user_id, choice.data),
+            ttl_s=self.deps.settings.thread_ttl_s,
+        )
         result = await self.deps.pipeline.answer(
             loaded.data,
             asked.question,
@@ -91,7 +100,7 @@ class QuestionFlow(JobFlow):
         return "charted"
 
     async def _profile(self, choice: FileChoice) -> tuple[LoadedData | None, DataProfile]:
-        """The profile of the remembered data: kept in Redis, else (expired) loaded again."""
+        """The data's profile: kept in Redis, else (new or expired) the data loaded."""
         assert self.request is not None
         kept = await self.deps.access.profile(self.request.team_id, choice.data)
         if kept is not None:

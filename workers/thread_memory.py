@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 
 from core import keys
 from core.logs import get_logger
+from core.thread_state import ThreadState, save_thread
 from planner.plan import Plan
 from planner.prompt import MAX_HISTORY_TURNS, Turn
 
@@ -66,3 +67,12 @@ async def remember_turn(
         pipe.incr(version_key)
         pipe.expire(version_key, ttl_s)
         await pipe.execute()
+
+
+async def remember_asker(
+    redis: Redis, where: Conversation, state: ThreadState, *, ttl_s: int
+) -> None:
+    """Save the conversation's state (who asked, the file in play)."""
+    await save_thread(
+        redis, where.team_id, where.channel_id, where.conversation_id, state, ttl_s=ttl_s
+    )

@@ -168,3 +168,29 @@ async def test_a_mention_in_a_thread_the_bot_has_not_seen_looks_up_the_thread_on
     assert len(stack.slack.calls_to("conversations.replies")) >= 1
     assert "conversations.replies" not in reads_since(stack, mark)
     assert "Planned by rules" in context_text(stack.bot_replies(root)[-1])
+
+
+async def test_after_a_question_that_ended_in_a_message_the_askers_reply_still_counts(
+    stack: Stack,
+) -> None:
+    sales = stack.share("sales.csv", SALES_CSV)
+    _, thread = await stack.mention("profit margin by warehouse", files=[sales])
+    assert "couldn't find a column" in (await stack.final_reply(thread))["text"]
+
+    event_id = await stack.reply("total revenue by region", thread)
+
+    assert await stack.outcome(event_id) == "charted"
+
+
+async def test_a_file_shared_in_the_thread_without_a_question_draws_nothing(
+    stack: Stack,
+) -> None:
+    thread, _ = await first_answer(stack, "total revenue by product")
+    replies = len(stack.bot_replies(thread))
+
+    event_id = await stack.reply(
+        "here you go", thread, files=[stack.share("export.csv", SALES_CSV)]
+    )
+
+    assert await stack.outcome(event_id) == "ignored"
+    assert len(stack.bot_replies(thread)) == replies
