@@ -3,9 +3,11 @@
 python bot.py                       the Slack app (Socket Mode if SLACK_APP_TOKEN is set,
                                     else HTTP on /slack/events, /health and /metrics)
 python bot.py worker                an ARQ worker that answers the queued questions
-python bot.py plot FILE "question" -o DIR [--json] [--dry-run] [--sandbox B] [--provider P]
+python bot.py plot FILE "question" [--then "follow-up"]... -o DIR [--json] [--dry-run]
+                                    [--sandbox B] [--provider P]
                                     the local pipeline: no Slack, no Redis; no key unless
                                     --provider (or LLM_PROVIDERS) names an LLM provider
+python bot.py chat FILE [-o DIR]    the same as a thread typed in the terminal
 python bot.py run-code CODE.py --data FILE [--sandbox docker|local] [--no-policy]
                                     a code file through the policy and the sandbox
 """
@@ -18,11 +20,15 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.errors import ChartroomError, UserError
 from core.logs import configure_logging, get_logger
 from core.settings import Settings
 from providers.errors import ProviderNotConfigured
+
+if TYPE_CHECKING:
+    from workers.local_plot import PlotOutcome
 
 log = get_logger("chartroom")
 
@@ -44,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = settings.model_copy(update={"sandbox_backend": args.sandbox})
     if args.command == "plot":
         return _run_plot(settings, args)
+    if args.command == "chat":
+        return _run_chat(settings, args)
     if args.command == "run-code":
         return _run_code(settings, args)
     return _run_app(settings)
@@ -57,6 +65,13 @@ def _parser() -> argparse.ArgumentParser:
     plot = sub.add_parser("plot", help="chart a local file with no Slack, Redis or key")
     plot.add_argument("file", type=Path)
     plot.add_argument("question", nargs="?", default="")
+    plot.add_argument(
+        "--then",
+        action="append",
+        default=[],
+        metavar="QUESTION",
+        help="a follow-up in the same thread (repeat for more): chart-1.png, chart-2.png…",
+    )
     plot.add_argument("-o", "--out", type=Path, default=Path("out"), help="output folder")
     plot.add_argument("--json", action="store_true", help="print the plan as JSON on stdout")
     plot.add_argument("--dry-run", action="store_true", help="plan only; no sandbox, no render")
@@ -68,6 +83,11 @@ def _parser() -> argparse.ArgumentParser:
         help="override LLM_PROVIDERS: gemini, bedrock, openai, a chain like bedrock,gemini, "
         "or rules (no model); keys come from the settings",
     )
+    chat = sub.add_parser("chat", help="a thread about a local file, typed in the terminal")
+    chat.add_argument("file", type=Path)
+    chat.add_argument("-o", "--out", type=Path, default=Path("out"), help="output folder")
+    chat.add_argument("--sandbox", choices=SANDBOX_CHOICES, help="override SANDBOX_BACKEND")
+    chat.add_argument("--provider", type=_provider_chain, metavar="NAME[,NAME]")
     run = sub.add_parser(
         "run-code",
         help="run a chart code file through the policy and the sandbox",
@@ -82,17 +102,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run_plot(settings: Settings, args: argparse.Namespace) -> int:
-    from workers.local_plot import plan_text, plot_file
+    from workers.local_plot import plan_text, plot_conversation
 
     if not args.file.is_file():
         print(f"error: no such file: {args.file}", file=sys.stderr)
         return EXIT_USER_ERROR
+    questions = [args.question, *args.then]
     try:
-        outcome = asyncio.run(
-            plot_file(
+        outcomes = asyncio.run(
+            plot_conversation(
                 settings,
                 args.file,
-                args.question,
+                questions,
                 args.out,
                 dry_run=args.dry_run,
                 providers=args.provider,
@@ -107,18 +128,64 @@ def _run_plot(settings: Settings, args: argparse.Namespace) -> int:
     except ChartroomError as exc:
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_FAILURE
+    plans = [o.plan.model_dump(mode="json") for o in outcomes]
     if args.json:
-        print(json.dumps(outcome.plan.model_dump(mode="json"), indent=2, ensure_ascii=False))
+        shown: object = plans if len(questions) > 1 else plans[0]
+        print(json.dumps(shown, indent=2, ensure_ascii=False))
     else:
-        print(plan_text(outcome.plan))
+        print("\n\n".join(plan_text(o.plan) for o in outcomes))
+    for outcome in outcomes:
+        _report(outcome)
+    return 0
+
+
+def _report(outcome: PlotOutcome) -> None:
+    """What a turn did, on stderr: who answered, what changed, the sentences, the files."""
     print("answered by: " + " · ".join(outcome.how), file=sys.stderr)
+    if outcome.plan.changes:
+        print("changed: " + "; ".join(outcome.plan.changes), file=sys.stderr)
     for sentence in outcome.sentences:
         print(sentence, file=sys.stderr)
     if outcome.table:
         print(outcome.table, file=sys.stderr)
     for png, html in zip(outcome.png_paths, outcome.html_paths, strict=True):
         print(f"wrote {png} and {html}", file=sys.stderr)
-    return 0
+
+
+def _run_chat(settings: Settings, args: argparse.Namespace) -> int:
+    """A thread in the terminal: each line is a follow-up of the last; an empty line or EOF
+    ends it."""
+    from workers.local_plot import LocalThread
+
+    if not args.file.is_file():
+        print(f"error: no such file: {args.file}", file=sys.stderr)
+        return EXIT_USER_ERROR
+
+    async def converse() -> int:
+        async with LocalThread(settings, args.file, providers=args.provider) as thread:
+            turn = 0
+            while True:
+                try:
+                    question = await asyncio.to_thread(input, "> ")
+                except EOFError:
+                    return 0
+                if not question.strip() or question.strip().lower() in ("quit", "exit"):
+                    return 0
+                turn += 1
+                try:
+                    outcome = await thread.ask(question, args.out, stem=f"chart-{turn}")
+                except UserError as exc:
+                    print(_plain(exc.user_message))
+                    continue
+                print("\n".join([*outcome.plan.changes, *outcome.sentences]))
+                for png in outcome.png_paths:
+                    print(f"(wrote {png})")
+
+    try:
+        return asyncio.run(converse())
+    except ProviderNotConfigured as exc:
+        print(f"error: {exc.detail}", file=sys.stderr)
+        return EXIT_USER_ERROR
 
 
 def _provider_chain(text: str) -> list[str]:

@@ -111,16 +111,36 @@ class FileNotReadable(UserError):
 
 
 class NoMatchingColumn(UserError):
-    def __init__(self, wanted: Sequence[str], available: Sequence[str]) -> None:
+    """The question names something the file does not have, or nothing the planner can read.
+
+    `suggestions` are the closest columns and values ("did you mean `Miles_per_Gallon`?"), and
+    `examples` two questions this file can answer.
+    """
+
+    def __init__(
+        self,
+        wanted: Sequence[str],
+        available: Sequence[str],
+        *,
+        suggestions: Sequence[str] = (),
+        examples: Sequence[str] = (),
+    ) -> None:
         shown = ", ".join(f"`{c}`" for c in available[:40])
         more = f" and {len(available) - 40} more" if len(available) > 40 else ""
         asked = ", ".join(f"“{w}”" for w in wanted) if wanted else "your question"
-        super().__init__(
-            f"I couldn't find a column matching {asked} in this file. "
-            f"Its columns are: {shown}{more}. Ask again using one of those names."
-        )
+        message = f"I couldn't find a column matching {asked} in this file."
+        if suggestions:
+            message += f" Did you mean {' or '.join(suggestions[:3])}?"
+        message += f" Its columns are: {shown}{more}."
+        if examples:
+            message += " Try for example: " + " or ".join(f"“{e}”" for e in examples[:2]) + "."
+        else:
+            message += " Ask again using one of those names."
+        super().__init__(message)
         self.wanted = list(wanted)
         self.available = list(available)
+        self.suggestions = list(suggestions)
+        self.examples = list(examples)
 
 
 class SlackPermissionMissing(UserError):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from core.errors import NoMatchingColumn
 from ingest.profile import DataProfile
 from planner import defaults
-from planner.plan import Aggregate, ChartSpec, ChartType
+from planner.plan import Aggregate, ChartSpec, ChartType, Filter, Scale, Transform
 from planner.question import Reading
 from planner.slots import Slot
 from planner.wording import human, title_for
@@ -26,6 +26,17 @@ class Draft:
     aggregate: Aggregate = "none"
     color: str | None = None
     notes: list[str] = field(default_factory=list)
+    extra_y: list[str] = field(default_factory=list)
+    denominator: str | None = None
+    as_percent: bool = False
+    transform: Transform | None = None
+    limit_within: str | None = None
+    y_scale: Scale = "linear"
+    count_noun: str | None = None
+    extra_filters: list[Filter] = field(default_factory=list)  # added by the planner, said so
+    dropped_filters: list[Filter] = field(default_factory=list)  # read but not applied, said so
+    not_done: list[str] = field(default_factory=list)
+    stated_aggregate: bool = False  # the question said how to combine rows
 
 
 def unique(p: DataProfile, column: str) -> bool:
@@ -42,7 +53,7 @@ def _color(rest: list[Slot], reading: Reading) -> str | None:
     """A second category splits the chart only when the question joins it to the breakdown."""
     signalled = [d for d in rest if d.colored or d.joined or d.grouped]
     pick = signalled or (rest if reading.stacked or reading.grouped else [])
-    pick = [d for d in pick if d.role in ("category", "boolean", "text", "id")]
+    pick = [d for d in pick if d.role in ("category", "boolean", "text", "id") or d.ordinal]
     return pick[0].column if pick else None
 
 
@@ -126,6 +137,10 @@ def bar_draft(
         measures = measures[1:]
     else:
         auto = _fallback_x(reading, pinned, p)
+        if auto is None and not measures:
+            raise NoMatchingColumn(
+                wanted=["a column to break the chart down by"], available=p.names()
+            )
         if auto is None:
             return Draft("histogram", x=measures[0].column)
         draft.x = auto
@@ -149,7 +164,11 @@ def _fallback_x(reading: Reading, pinned: set[str], p: DataProfile) -> str | Non
                 and unique(p, col.name)
             ):
                 return col.name
-    return defaults.best_category(p, exclude=pinned) or defaults.time_column(p)
+    return (
+        defaults.best_category(p, exclude=pinned)
+        or defaults.time_column(p)
+        or defaults.repeated_label(p, exclude=pinned)
+    )
 
 
 def measure(
@@ -158,6 +177,13 @@ def measure(
     """Choose y and how rows combine: stated aggregate, count, one value per row, or a sum."""
     named = next((m for m in measures if m.column != draft.x), None)
     if named is None:
+        over_time = draft.x is not None and p.column(draft.x).role == "time"
+        main = defaults.best_measure(p, exclude={draft.x or ""}) if over_time else None
+        if main is not None and not wants_count:
+            # a trend of rows counted per date is rarely meant: chart the file's main number
+            draft.y, draft.aggregate = main, "sum"
+            draft.notes.append(f"Showed {human(main)}, the file's main number column")
+            return
         draft.aggregate = "count"
         if not wants_count:
             draft.notes.append(
@@ -168,6 +194,7 @@ def measure(
     stated = named.aggregate or reading.loose_aggregate
     if stated is not None:
         draft.aggregate = stated
+        draft.stated_aggregate = True
     elif draft.x and unique(p, draft.x):
         draft.aggregate = "none"
     else:
@@ -194,6 +221,8 @@ def default_draft(
     reading: Reading, unmatched: list[str], profile: DataProfile, chart: ChartType | None
 ) -> Draft:
     """The first useful chart of a file when the question names nothing we can use."""
+    if unmatched:  # a question we cannot read gets "did you mean", not a chart of something else
+        raise NoMatchingColumn(wanted=unmatched[:3], available=profile.names())
     value = defaults.best_measure(profile)
     category = defaults.best_category(profile)
     time = defaults.time_column(profile)
@@ -213,8 +242,5 @@ def default_draft(
             chart_type=draft.chart, x=draft.x, y=draft.y, aggregate=draft.aggregate, title="-"
         )
     ).lower()
-    if unmatched:
-        draft.notes.append(f"No column matched “{' '.join(unmatched[:3])}”; showed {shown}")
-    else:
-        draft.notes.append(f"The question named no columns; showed {shown}")
+    draft.notes.append(f"The question named no columns; showed {shown}")
     return draft

@@ -10,7 +10,7 @@ import math
 from datetime import datetime
 
 from ingest.profile import ColumnProfile, DataProfile
-from planner.plan import TimeGrain
+from planner.plan import Filter, TimeGrain
 
 MAX_POINTS = 1000  # a line with more points than this is resampled
 # Resampled series aim for at most this many periods: ten years of days become 120 months.
@@ -57,14 +57,59 @@ def best_category(
             continue
         fill = col.non_null / profile.rows if profile.rows else 0.0
         fits = 1.0 if 2 <= col.distinct <= 30 else 0.3
+        top = col.top_values[0][1] if col.top_values else 0
+        if col.non_null and top / col.non_null > 0.95:
+            continue  # "USA" in 3,372 of 3,376 rows: one bar and a few slivers
         scored.append((fits * fill - 0.001 * col.distinct, -pos, col.name))
     return max(scored)[2] if scored else None
+
+
+def repeated_label(
+    profile: DataProfile, exclude: set[str] | frozenset[str] = frozenset()
+) -> str | None:
+    """A text or id column whose values repeat (a city, not an order number), for a count when
+    the file has no better category."""
+    scored = [
+        (col.non_null - col.distinct, col.name)
+        for col in profile.columns
+        if col.role in ("id", "text")
+        and col.name not in exclude
+        and "str" in col.dtype
+        and 1 < col.distinct < 0.9 * col.non_null
+    ]
+    return max(scored)[1] if scored else None
 
 
 def time_column(profile: DataProfile) -> str | None:
     """The time column with the most distinct timestamps (usually the event date)."""
     times = [c for c in profile.columns if c.role == "time" and c.distinct > 1]
     return max(times, key=lambda c: c.distinct).name if times else None
+
+
+def narrowed(col: ColumnProfile, filters: list[Filter]) -> ColumnProfile:
+    """`col` as the filters on it leave it: "last 6 months" of four years of days is ~180 points,
+    not 1,461, and needs no resampling."""
+    start, end = col.start, col.end
+    if not filters or not start or not end:
+        return col
+    for f in filters:
+        values = f.value if isinstance(f.value, list) else [f.value]
+        texts = [str(v) for v in values]
+        if f.op == "year":
+            start, end = max(start, f"{texts[0]}-01-01"), min(end, f"{texts[0]}-12-31T23:59:59")
+        elif f.op == "between" and len(texts) == 2:
+            start, end = max(start, texts[0]), min(end, texts[1] + "T23:59:59")
+        elif f.op in ("gt", "gte"):
+            start = max(start, texts[0])
+        elif f.op in ("lt", "lte"):
+            end = min(end, texts[0])
+    full, kept = span_days(col), span_days(col.model_copy(update={"start": start, "end": end}))
+    if not full or kept is None or kept <= 0:
+        return col
+    share = min(1.0, kept / full)
+    return col.model_copy(
+        update={"start": start, "end": end, "distinct": int(col.distinct * share)}
+    )
 
 
 def span_days(col: ColumnProfile) -> float | None:

@@ -1,21 +1,20 @@
-"""Category filters named by value: "only eu", "for EU and US", "not 'Boril'", "team = NYY".
+"""Category filters: values named (found by `planner.values`) and values stated outright.
 
-Values are matched against the profile's most frequent values, case-insensitively, so "only eu"
-finds "EU"; a value that is also a common word ("US") must be written as it is in the data.
+"only eu", "for EU and US", "not 'Boril'", "team = NYY". Two or more values of one column compared
+("EU vs US", "fossil vs nuclear") keep those rows AND split the chart by that column.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ingest.profile import DataProfile
-from planner.matching import Mention, Token, tokenize
-from planner.plan import Filter, Scalar
-from planner.vocabulary import STOP_WORDS
+from planner.matching import Mention, Token
+from planner.plan import Filter, FilterOp
+from planner.values import ValueMention
 
-_NEGATIONS = frozenset({"not", "except", "excluding", "exclude", "without", "besides", "non"})
+_COMPARE = frozenset({"vs", "versus", "against", "compare", "compared", "comparing"})
 
 
 @dataclass
@@ -24,49 +23,36 @@ class FilterReading:
 
     filters: list[Filter] = field(default_factory=list)
     used_tokens: set[int] = field(default_factory=set)
+    splits: list[str] = field(default_factory=list)  # columns compared by value ("EU vs US")
 
 
-def category_values(
-    tokens: Sequence[Token], mentions: Sequence[Mention], profile: DataProfile, out: FilterReading
+def value_filters(
+    tokens: Sequence[Token],
+    mentions: Sequence[Mention],
+    values: Sequence[ValueMention],
+    out: FilterReading,
 ) -> None:
-    """Known category values named anywhere ("EU", "only eu", "not 'Boril'") become filters."""
+    """Values named in the question as filters; a comparison of two or more ("EU vs US",
+    "fossil vs nuclear") also splits the chart by their column (`out.splits`)."""
+    picked: dict[tuple[str, bool], list[ValueMention]] = {}
+    for v in values:
+        picked.setdefault((v.column, v.negated), []).append(v)
+        out.used_tokens |= set(range(v.start, v.end))
+        for m in mentions:  # "region is EU", "EU region": that column is the filter's
+            if m.column == v.column and (v.start - 4 <= m.end - 1 < v.start or m.start == v.end):
+                out.used_tokens |= set(range(m.start, m.end))
     lows = [t.low for t in tokens]
-    texts = [t.text for t in tokens]
-    strong = {t for m in mentions if m.score >= 2 for t in range(m.start, m.end)}
-    picked: dict[tuple[str, bool], list[Scalar]] = {}
-    for col in profile.columns:
-        if col.role not in ("category", "boolean"):
-            continue
-        for value, _count in col.top_values:
-            words = [t.low for t in tokenize(value)]
-            if not words or len(value) < 2:
-                continue
-            # a value that is also a common word ("US", "Other") must be written as in the data
-            exact_only = len(words) == 1 and words[0] in STOP_WORDS
-            if all(re.fullmatch(r"[\d.,%-]+", w) for w in words):
-                continue  # bare numbers are read as comparisons, not as category values
-            for i in range(len(lows) - len(words) + 1):
-                span = set(range(i, i + len(words)))
-                if lows[i : i + len(words)] != words or span & (out.used_tokens | strong):
-                    continue
-                if exact_only and texts[i] != value:
-                    continue
-                negated = any(lows[k] in _NEGATIONS for k in range(max(0, i - 3), i))
-                picked.setdefault((col.name, negated), []).append(value)
-                out.used_tokens |= span
-                for m in mentions:  # "region is EU", "EU region": that column is the filter's
-                    if m.column == col.name and (
-                        i - 4 <= m.end - 1 < i or m.start == i + len(words)
-                    ):
-                        out.used_tokens |= set(range(m.start, m.end))
-    for (column, negated), values in picked.items():
-        unique = list(dict.fromkeys(values))
+    for (column, negated), named in picked.items():
+        unique = list(dict.fromkeys(v.value for v in named))
         if len(unique) == 1:
             out.filters.append(Filter(column=column, op="ne" if negated else "eq", value=unique[0]))
-        else:
-            out.filters.append(
-                Filter(column=column, op="not_in" if negated else "in", value=unique)
-            )
+            continue
+        op: FilterOp = "not_in" if negated else "in"
+        out.filters.append(Filter(column=column, op=op, value=list(unique)))
+        first, last = named[0].start, named[-1].end
+        between = set(lows[first:last]) | set(lows[max(0, first - 3) : first])
+        if not negated and (between & _COMPARE or any(w in _COMPARE for w in lows)):
+            out.splits.append(column)
 
 
 def stated_equals(

@@ -1,8 +1,10 @@
-"""Read simple row filters from a question: "in 2024", "region is EU", "price over 100", "only eu".
+"""Read row filters from a question: "price over 100", "only eu", "since july 2018", "not APAC".
 
-Category values are matched against the profile's most frequent values, case-insensitively, so
-"only eu" finds "EU". Each filter reports the question tokens it used, so that the columns it names
-are not also read as the chart's axes.
+Three readers feed this one: numbers compared here ("price over 100", "age between 20 and 30"),
+values named (`planner.values`: "only eu", "fossil vs nuclear", "airports in texas") and dates
+(`planner.dates`: "in 2014", "last 6 months"). Each filter reports the question tokens it used, so
+that the columns it names are not also read as the chart's axes, and none of its words is reported
+as unused.
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ingest.profile import DataProfile
-from planner.filter_values import FilterReading, category_values, stated_equals
+from planner.dates import DateReading
+from planner.filter_values import FilterReading, stated_equals, value_filters
 from planner.matching import Mention, Token
 from planner.plan import Filter, FilterOp, Scalar
+from planner.values import ValueMention
 
 _COMPARATORS: tuple[tuple[tuple[str, ...], FilterOp], ...] = (
     (("greater than or equal to",), "gte"),
@@ -52,27 +56,26 @@ _COMPARATORS: tuple[tuple[tuple[str, ...], FilterOp], ...] = (
     (("is not", "not equal to", "!="), "ne"),
     (("equal to", "equals", "is", "=", "=="), "eq"),
 )
-_YEAR_LEAD = frozenset({"in", "during", "for", "of", "year", "throughout"})
-_TIME_OPS: dict[str, FilterOp] = {
-    "after": "gt",
-    "since": "gte",
-    "from": "gte",
-    "before": "lt",
-    "until": "lte",
-    "till": "lte",
-    "prior": "lt",
-}
 
 
 def read_filters(
-    tokens: Sequence[Token], mentions: Sequence[Mention], profile: DataProfile
+    tokens: Sequence[Token],
+    mentions: Sequence[Mention],
+    profile: DataProfile,
+    *,
+    values: Sequence[ValueMention] = (),
+    dates: DateReading | None = None,
 ) -> FilterReading:
     """Every filter the question states, with the token positions it consumed."""
     out = FilterReading()
+    if dates is not None:
+        out.filters += dates.filters
+        out.used_tokens |= {
+            i for i, t in enumerate(tokens) for a, b in dates.spans if a <= t.start < b
+        }
     _between(tokens, mentions, profile, out)
     _comparisons(tokens, mentions, profile, out)
-    _time_words(tokens, mentions, profile, out)
-    category_values(tokens, mentions, profile, out)
+    value_filters(tokens, mentions, values, out)
     stated_equals(tokens, mentions, profile, out)
     return out
 
@@ -120,6 +123,8 @@ def _between(
     for i, tok in enumerate(tokens):
         if tok.low != "between" or i + 3 >= len(tokens) or tokens[i + 2].low != "and":
             continue
+        if {i, i + 1, i + 3} & out.used_tokens:
+            continue  # a date range, already read by planner.dates
         low_tok, high_tok = tokens[i + 1], tokens[i + 3]
         lo, hi = _number(low_tok), _number(high_tok)
         before = [
@@ -235,43 +240,3 @@ def _number_filter(col: str, op: FilterOp, value: float | int, time: bool) -> Fi
     if op not in bounds:
         return None
     return Filter(column=col, op="gte" if op == "gt" else op, value=bounds[op])
-
-
-def _time_words(
-    tokens: Sequence[Token], mentions: Sequence[Mention], profile: DataProfile, out: FilterReading
-) -> None:
-    for i, tok in enumerate(tokens):
-        if i in out.used_tokens or i + 1 >= len(tokens):
-            continue
-        j = i + 1
-        if tok.low == "prior" and tokens[j].low == "to":
-            j += 1
-        if j >= len(tokens):
-            continue
-        nxt = tokens[j]
-        year = _number(nxt)
-        if tok.low in _TIME_OPS and (nxt.kind == "date" or _is_year(year)):
-            col = _time_column(profile, mentions)
-            if col is None:
-                if _is_year(year) and (ycol := _year_column(profile)):
-                    op = _TIME_OPS[tok.low]
-                    out.filters.append(Filter(column=ycol, op=op, value=year))
-                    out.used_tokens |= {i, j}
-                continue
-            op = _TIME_OPS[tok.low]
-            filt = (
-                Filter(column=col, op=op, value=nxt.text)
-                if nxt.kind == "date"
-                else _number_filter(col, op, year or 0, True)
-            )
-            if filt is not None:
-                out.filters.append(filt)
-                out.used_tokens |= {i, j}
-        elif tok.low in _YEAR_LEAD and _is_year(year) and j not in out.used_tokens:
-            col = _time_column(profile, mentions)
-            if col is not None:
-                out.filters.append(Filter(column=col, op="year", value=year or 0))
-                out.used_tokens |= {i, j}
-            elif ycol := _year_column(profile):
-                out.filters.append(Filter(column=ycol, op="eq", value=year or 0))
-                out.used_tokens |= {i, j}

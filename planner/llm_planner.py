@@ -21,6 +21,7 @@ from ingest.profile import DataProfile
 from planner.answer_json import AnswerNotJSON, extract_json
 from planner.compile import compile_chart
 from planner.compile_extras import compile_extras
+from planner.followup import plan_followup
 from planner.plan import Plan
 from planner.plan_check import PlanProblems, check_plan
 from planner.prompt import PromptOptions, Turn, plan_messages, plan_schema, repair_message
@@ -53,8 +54,23 @@ class PlannedAnswer:
     repaired: list[str] = field(default_factory=list)  # the problems the repair turn fixed
 
 
-def plan_with_rules(question: str, profile: DataProfile) -> PlannedAnswer:
+def plan_with_rules(
+    question: str, profile: DataProfile, history: Sequence[Turn] = ()
+) -> PlannedAnswer:
+    """The rule-based answer: an edit of the thread's last plan when the question is a
+    follow-up of it ("only EU", "make it a line"), else a new plan."""
+    plans = [t.plan for t in history if _fits(t.plan, profile)]
+    if plans:
+        edited = plan_followup(question, profile, plans[-1], plans[:-1])
+        if edited is not None:
+            return PlannedAnswer(edited, "rules")
     return PlannedAnswer(plan_from_rules(question, profile), "rules")
+
+
+def _fits(plan: Plan, profile: DataProfile) -> bool:
+    """An earlier plan is about this file only if every column it names is the file's."""
+    names = set(profile.names())
+    return all(set(spec.columns()) <= names for spec in plan.charts)
 
 
 @dataclass
@@ -88,21 +104,24 @@ class LLMPlanner:
                 plan = read_plan(second, profile)
             except PlanProblems as exc:
                 log.warning("llm plan still wrong after repair", problems=exc.problems[:10])
-                return self._rules(question, profile, "the model's plan did not fit the data")
+                return _rules(question, profile, history, "the model's plan did not fit the data")
             return PlannedAnswer(plan, "llm-repaired", _label(second), repaired=problems)
         except ProviderError as exc:
             log.warning("no llm plan, rules answer", error=type(exc).__name__, detail=exc.detail)
-            return self._rules(question, profile, fallback_reason(exc))
+            return _rules(question, profile, history, fallback_reason(exc))
 
     async def _ask(self, messages: list[Message], ledger: UsageLedger | None) -> Completion:
         return await self.chain.generate(
             messages, schema=plan_schema(), ledger=ledger, purpose="plan"
         )
 
-    @staticmethod
-    def _rules(question: str, profile: DataProfile, reason: str) -> PlannedAnswer:
-        # NoMatchingColumn from the rules still reaches the person: it says which columns exist.
-        return PlannedAnswer(plan_from_rules(question, profile), "rules", fallback_reason=reason)
+
+def _rules(
+    question: str, profile: DataProfile, history: Sequence[Turn], reason: str
+) -> PlannedAnswer:
+    # NoMatchingColumn from the rules still reaches the person: it says which columns exist.
+    answer = plan_with_rules(question, profile, history)
+    return PlannedAnswer(answer.plan, "rules", fallback_reason=reason)
 
 
 def fallback_reason(error: ProviderError) -> str:

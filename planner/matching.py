@@ -13,7 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ingest.profile import DataProfile
-from planner.vocabulary import FILLERS, STOP_WORDS, SYNONYM_GROUPS, WEAK_WORDS
+from planner.vocabulary import (
+    ABBREVIATIONS,
+    FILLERS,
+    STOP_WORDS,
+    SYNONYM_GROUPS,
+    UNIT_WORDS,
+    WEAK_WORDS,
+)
 
 _TOKEN = re.compile(
     r"(?P<date>\d{4}-\d{1,2}-\d{1,2})"
@@ -24,7 +31,25 @@ _TOKEN = re.compile(
 _CAMEL = re.compile(
     r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])"
 )
-_SYNONYM = {word: min(group) for group in SYNONYM_GROUPS for word in group}
+
+
+def _synonym_table() -> dict[str, str]:
+    """Word stem → one representative of its synonym group. Single-word abbreviations ("temp" →
+    "temperature") join their expansion's group, so either form finds the other."""
+    groups = [set(group) for group in SYNONYM_GROUPS]
+    for short, longs in ABBREVIATIONS.items():
+        groups += [{short, long} for long in longs if " " not in long]
+    merged: list[set[str]] = []
+    for group in groups:
+        stems = {stem(word) for word in group}
+        touching = [m for m in merged if m & stems]
+        for m in touching:
+            stems |= m
+            merged.remove(m)
+        merged.append(stems)
+    return {word: min(group) for group in merged for word in group}
+
+
 # "rank by", "rank the bars": a verb here, not the `Rank` column.
 _VERB_FOLLOWERS = frozenset(
     [
@@ -85,6 +110,9 @@ def stem(word: str) -> str:
     return w
 
 
+_SYNONYM = _synonym_table()
+
+
 def is_stop(tok: Token) -> bool:
     """A word that never names a column by itself ("by", "total", "shows")."""
     return tok.low in STOP_WORDS or tok.stem in STOP_WORDS
@@ -122,7 +150,11 @@ def find_mentions(tokens: Sequence[Token], profile: DataProfile) -> list[Mention
     part_owners: dict[str, list[str]] = {}
     for col in profile.columns:
         stems = name_stems(col.name)
-        content = [s for s in stems if s not in FILLERS] or stems
+        content = (
+            [s for s in stems if s not in FILLERS and s not in UNIT_WORDS]
+            or [s for s in stems if s not in FILLERS]
+            or stems
+        )
         for s in set(content):
             part_owners.setdefault(s, []).append(col.name)
         candidates.extend(_column_runs(tokens, col.name, stems, content))
@@ -135,7 +167,88 @@ def find_mentions(tokens: Sequence[Token], profile: DataProfile) -> list[Mention
             continue
         chosen.append(cand)
         taken |= span
-    return sorted(chosen, key=lambda c: c.start)
+    chosen += _plain_word_names(tokens, profile, chosen, taken)
+    chosen += _ellipses(tokens, profile, chosen, taken)
+    chosen += _families(tokens, profile, part_owners, chosen)
+    return sorted(chosen, key=lambda c: (c.start, c.column))
+
+
+def _plain_word_names(
+    tokens: Sequence[Token], profile: DataProfile, chosen: list[Mention], taken: set[int]
+) -> list[Mention]:
+    """A number column named by a word the planner otherwise reads as intent: "frequency by
+    direction" (column `frequency`), "total by winner" (column `total`). Not when the word leads
+    a phrase ("frequency of", "total number") or another column ("total revenue")."""
+    names = {
+        c.name.lower(): c.name
+        for c in profile.columns
+        if c.role == "number" and c.name.lower() in STOP_WORDS
+    }
+    starts = {m.start for m in chosen}
+    found: list[Mention] = []
+    for i, tok in enumerate(tokens):
+        column = names.get(tok.low)
+        if column is None or i in taken:
+            continue
+        after = tokens[i + 1].low if i + 1 < len(tokens) else ""
+        if after in ("of", "number", "count", "numbers") or i + 1 in starts:
+            continue
+        found.append(Mention(column, i, i + 1, 2.9))
+        taken.add(i)
+    return found
+
+
+def _ellipses(
+    tokens: Sequence[Token], profile: DataProfile, chosen: list[Mention], taken: set[int]
+) -> list[Mention]:
+    """ "temp max and min": "min" is `temp_min`, the named column with its last word swapped."""
+    found: list[Mention] = []
+    by_stems = {tuple(name_stems(c.name)): c.name for c in profile.columns}
+    for m in chosen:
+        stems = name_stems(m.column)
+        if len(stems) < 2:
+            continue
+        k = m.end
+        while k < len(tokens) and tokens[k].low in ("and", ",", "or", "vs", "versus", "&"):
+            k += 1
+        if k == m.end or k >= len(tokens) or k in taken or tokens[k].kind != "word":
+            continue
+        for swapped in ((*stems[:-1], tokens[k].stem), (tokens[k].stem, *stems[1:])):
+            column = by_stems.get(tuple(swapped))
+            if column and column != m.column:
+                found.append(Mention(column, k, k + 1, 1.5))
+                taken.add(k)
+                break
+    return found
+
+
+def _families(
+    tokens: Sequence[Token],
+    profile: DataProfile,
+    part_owners: dict[str, list[str]],
+    chosen: Sequence[Mention],
+) -> list[Mention]:
+    """ "temperature" in a file with `temp_max` and `temp_min`: a word that starts the names of
+    a few number columns names all of them (they are drawn together)."""
+    found: list[Mention] = []
+    taken = {t for m in chosen for t in range(m.start, m.end)}
+    for i, tok in enumerate(tokens):
+        if i in taken or tok.kind != "word" or is_stop(tok):
+            continue
+        key = tok.stem if tok.stem in part_owners else canonical(tok.stem)
+        owners = [
+            o
+            for part, names in part_owners.items()
+            if part == key or canonical(part) == key
+            for o in names
+            if name_stems(o)[0] in (part,) and profile.column(o).role == "number"
+        ]
+        owners = list(dict.fromkeys(owners))
+        if any(m.column in owners for m in chosen):
+            continue  # "price ... in dollars": the question narrows it down itself
+        if 2 <= len(owners) <= 4:
+            found += [Mention(o, i, i + 1, 0.7) for o in owners]
+    return found
 
 
 def _usable(tokens: Sequence[Token], i: int) -> bool:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from planner.matching import Token
+from planner.matching import Mention, Token
 from planner.plan import Aggregate, ChartType, TimeGrain
 from planner.vocabulary import (
     AGGREGATE_WORDS,
@@ -62,13 +62,25 @@ _TOP = (
     rf"\b{_NUM}\s+(?:largest|biggest|highest|top|most|best|greatest)\b",
 )
 _BOTTOM = (
-    rf"\b(?:bottom|lowest|smallest|least|worst|last)\s+{_NUM}\b",
+    # "last 5", but not "last 6 months": that is a date range (planner.dates)
+    rf"\b(?:bottom|lowest|smallest|least|worst|last)\s+{_NUM}\b"
+    r"(?!\s+(?:days?|weeks?|months?|quarters?|years?)\b)",
     rf"\b{_NUM}\s+(?:smallest|lowest|least|bottom|worst)\b",
 )
 _GRAIN_PHRASE = re.compile(
     r"\b(?:daily|weekly|monthly|quarterly|yearly|annually|annual)\b"
     r"|\b(?:by|per|each|every|a|over the|over|bin(?:ned)? (?:\w+ )*?(?:by|into)(?: the)?)\s+"
     r"(day|week|month|quarter|year)s?\b"
+)
+# Phrases that carry intent read elsewhere (stacked, distribution...): understood words.
+_INTENT_EXTRAS = (
+    r"\bstack(?:ed|ing)?\b",
+    r"\bgrouped bar|\bside[ -]by[ -]side|\bclustered",
+    r"\bdistribution|\bfrequenc(?:y|ies)\b",
+    r"\bspread\b|\bvariation|\boutliers?\b",
+    r"\bpropo?r?tions?\b|\bbreakdown\b",
+    r"\bover time\b|\btime ?series\b|\btrends?\b",
+    r"\bcompar(?:e|ed|ing|ison)\b",
 )
 _COUNT = re.compile(
     r"\bhow many\b|\b(?:the |total )?numbers? of\b|\bcount(?:s|ing)?\b|\btotal number\b"
@@ -136,6 +148,20 @@ def read_question(question: str) -> Reading:
     )
 
 
+def intent_spans(reading: Reading) -> list[tuple[int, int]]:
+    """Every stretch of the question that an intent phrase used: chart words, sort words, top N,
+    time grain, count and colour phrases. Words inside them are understood, never "unused"."""
+    low = reading.text.lower()
+    spans = [*reading.used_spans, *reading.color_spans, *reading.count_spans]
+    if reading.grain_span:
+        spans.append(reading.grain_span)
+    patterns = [p for p, _ in (*_CHART_WORDS, *_SOFT_CHART_WORDS)]
+    patterns += [_ASC, _DESC, _SORT_X, _SORT_Y, *_INTENT_EXTRAS]
+    for pattern in patterns:
+        spans += [m.span() for m in re.finditer(pattern, low)]
+    return spans
+
+
 def aggregate_word(tokens: Sequence[Token], reading: Reading) -> dict[int, Aggregate]:
     """Token index → aggregate for every aggregate word not used by another phrase ("top 5")."""
     found: dict[int, Aggregate] = {}
@@ -159,6 +185,16 @@ def _loose_aggregate(low: str) -> Aggregate | None:
     for word in re.findall(r"[a-z]+", low):
         if word in LOOSE_AGGREGATE_WORDS:
             return AGGREGATE_WORDS[word]
+    return None
+
+
+def loose_aggregate(tokens: Sequence[Token], mentions: Sequence[Mention]) -> Aggregate | None:
+    """The first loose aggregate word ("average", "max") that is not part of a column's name
+    ("temp max" is the `temp_max` column, not a maximum)."""
+    inside = {t for m in mentions for t in range(m.start, m.end)}
+    for i, tok in enumerate(tokens):
+        if i not in inside and tok.low in LOOSE_AGGREGATE_WORDS:
+            return AGGREGATE_WORDS[tok.low]
     return None
 
 

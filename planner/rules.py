@@ -1,17 +1,22 @@
 """The rule-based planner: a question and a data profile in, a `Plan` out, no model involved.
 
-The question is read in three passes (`planner.question` for intents, `planner.matching` for
-columns, `planner.filters` for row filters); `planner.slots` then says what part each named column
-plays. This module only decides the chart from those readings and writes down every guess it made.
+The question is first spelled out (`planner.spelling`: typos, shorthands), then read in passes:
+intents (`planner.question`), columns (`planner.matching`), values (`planner.values`), dates
+(`planner.dates`), row filters (`planner.filters`), calculations (`planner.transforms`);
+`planner.slots` then says what part each named column plays. This module decides the chart from
+those readings, `planner.shape` refines it, and `planner.accounting` lists the words nothing used.
+Every guess and every word left out is written into the plan for the answer to say.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import re
+from dataclasses import dataclass
 
 from core.errors import NoMatchingColumn
 from ingest.profile import DataProfile
 from planner import defaults
+from planner.accounting import unused_phrases
 from planner.charts import (
     Draft,
     bar_draft,
@@ -19,38 +24,116 @@ from planner.charts import (
     line_draft,
     scatter_draft,
 )
-from planner.filters import read_filters
-from planner.matching import find_mentions, tokenize
+from planner.dates import DateReading
+from planner.matching import Mention, Token, name_stems
+from planner.measures import KIND_WORDS, measure_kind
 from planner.plan import TIME_GRAIN_WORDS, ChartSpec, ChartType, Filter, Plan, Sort, TimeGrain
-from planner.question import Reading, read_question
+from planner.question import Reading, aggregate_word, intent_spans
+from planner.reading import QuestionReading, read_all
+from planner.shape import Asks, refine
 from planner.slots import Slot, Slots, read_slots
+from planner.suggest import not_understood
+from planner.values import NEGATIONS
 from planner.wording import human, title_for
 
 MAX_BARS = 20
+# "Other" (the rest lumped together) only when the question asks for it.
+_OTHER = re.compile(r"\bothers?\b|\bthe rest\b|\beverything else\b|\ball else\b")
 _DIM_ROLES = ("category", "boolean", "text", "id", "time")
 
 
 def plan_from_rules(question: str, profile: DataProfile) -> Plan:
     """Plan one chart for `question` over the file described by `profile`.
 
-    Raises `NoMatchingColumn` when the question clearly asks for a field the file does not have
-    ("profit by region" in a file without a profit column).
+    Raises `NoMatchingColumn` (with the closest columns and values, and example questions) when
+    the question clearly asks for something the file does not have ("profit by region" in a file
+    without a profit column), or names nothing the planner can read.
     """
-    reading = read_question(question)
-    tokens = tokenize(reading.text)
-    mentions = find_mentions(tokens, profile)
-    found = read_filters(tokens, mentions, profile)
-    if reading.grain_span and any(
-        profile.column(m.column).role != "time"
-        and tokens[m.start].start < reading.grain_span[1]
-        and tokens[m.end - 1].end > reading.grain_span[0]
-        for m in mentions
-    ):  # "each year" names the `year` column, not a resampling of dates
-        reading = replace(reading, grain=None, grain_span=None)
-    slots = read_slots(tokens, mentions, found.used_tokens, reading, profile)
-    draft = _decide(reading, slots, found.filters, profile)
-    spec = _finish(draft, reading, slots, found.filters, profile)
-    return Plan(charts=[spec], assumptions=draft.notes, planner="rules")
+    return plan_from_reading(read_all(question, profile), profile)
+
+
+def plan_from_reading(read: QuestionReading, profile: DataProfile) -> Plan:
+    """The plan for a question already read (see `planner.reading`)."""
+    reading, tokens, found = read.intents, read.tokens, read.filters
+    used = set(found.used_tokens)
+    slots = read_slots(tokens, read.mentions, used, reading, profile)
+    if read.ratio is not None:  # "tip as % of bill": one measure, not two numbers to scatter
+        slots.slots = [s for s in slots.slots if s.column != read.ratio.denominator]
+    try:
+        draft = _decide(reading, slots, found.filters, profile)
+    except NoMatchingColumn as exc:
+        raise not_understood(exc.wanted, profile) from exc
+    cast = _cast(slots, profile)
+    refine(
+        draft,
+        Asks(
+            dims=cast.dims,
+            measures=cast.measures,
+            filters=found.filters,
+            splits=[*found.splits, *_compared_years(read.dates, profile)],
+            distinct=read.distinct,
+            ratio=read.ratio,
+            transform=read.transform,
+            limit=reading.limit,
+            within=_within(tokens, cast.dims, reading),
+        ),
+        profile,
+    )
+    kept = [f for f in found.filters if f not in draft.dropped_filters]
+    spec = _finish(draft, reading, slots, [*kept, *draft.extra_filters], profile)
+    used |= _used_by(spec, tokens, read.mentions, reading)
+    used |= set(read.ratio.tokens) if read.ratio and spec.denominator else set()
+    used |= {i for i, t in enumerate(tokens) if t.low in NEGATIONS and _negates(spec)}
+    used |= slots.row_noun_tokens  # words naming the rows ("cars", "jobs") are context
+    spans = [*intent_spans(reading), *read.dates.spans]
+    if spec.transform is not None:
+        spans += read.transform.spans
+    return Plan(
+        charts=[spec],
+        assumptions=[*read.prepared.notes, *read.dates.notes, *draft.notes],
+        unused=unused_phrases(tokens, used, spans),
+        not_done=[*read.dates.not_done, *draft.not_done][:10],
+        planner="rules",
+    )
+
+
+def _compared_years(dates: DateReading, profile: DataProfile) -> list[str]:
+    """ "1931 vs 1932" on a column of years: split the chart by that column."""
+    if not dates.compared_years:
+        return []
+    return [f.column for f in dates.filters if f.op == "in" and f.value == dates.compared_years]
+
+
+def _negates(spec: ChartSpec) -> bool:
+    return any(f.op in ("ne", "not_in") for f in spec.filters)
+
+
+def _used_by(
+    spec: ChartSpec, tokens: list[Token], mentions: list[Mention], reading: Reading
+) -> set[int]:
+    """Tokens the final chart used: its columns' mentions, and its aggregate, count and top-N
+    words."""
+    columns = set(spec.columns())
+    used = {t for m in mentions if m.column in columns for t in range(m.start, m.end)}
+    for i, agg in aggregate_word(tokens, reading).items():
+        if agg == spec.aggregate or (spec.aggregate == "none" and spec.chart_type == "scatter"):
+            used.add(i)
+    if spec.aggregate in ("count", "distinct"):
+        used |= {i for i, t in enumerate(tokens) if t.low in ("count", "many", "number")}
+    if spec.count_noun:
+        used |= {i for i, t in enumerate(tokens) if t.low == spec.count_noun}
+    return used
+
+
+def _within(tokens: list[Token], dims: list[Slot], reading: Reading) -> Slot | None:
+    """ "top 3 countries in each continent": the breakdown a top N applies within."""
+    if not reading.limit or len(dims) < 2:
+        return None
+    for d in dims[1:]:
+        before = [tokens[k].low for k in range(max(0, d.start - 2), d.start)]
+        if {"each", "every", "per", "within"} & set(before):
+            return d
+    return None
 
 
 def _is_number(slot: Slot) -> bool:
@@ -77,6 +160,15 @@ def _cast(slots: Slots, profile: DataProfile) -> Cast:
     if not dims:  # "revenue by year" with a number column `year`: the year is the breakdown
         by = [s for s in measures if (s.grouped or s.after_over) and not s.aggregate][:1]
         dims, measures = by, [m for m in measures if m not in by]
+    # "yield by variety and year": a column of years (or a few whole numbers) joined to the
+    # breakdown is a breakdown too, not a second measure
+    joined = [
+        s for s in measures if not s.aggregate and (s.grouped or s.joined) and _years(s, profile)
+    ]
+    if dims and joined:
+        for s in joined:
+            s.ordinal = True
+        dims, measures = dims + joined, [m for m in measures if m not in joined]
     for s in numeric_ids:  # an id is a breakdown or a value, whichever the question lacks
         if s.aggregate and s.aggregate != "count":
             measures.append(s)
@@ -86,7 +178,9 @@ def _cast(slots: Slots, profile: DataProfile) -> Cast:
             measures.append(s)
     dims.sort(key=lambda d: (d not in counted, not (d.grouped or d.after_over) or d.colored))
     measures.sort(key=lambda s: s.aggregate is None)  # "average price" beats a bare number
-    wants_count = slots.counts_rows or bool(counted)
+    # "top 10 states by airports" in airports.csv: the rows themselves are what is counted
+    named_rows = bool(slots.row_noun_tokens) and slots.count_noun is not None and not measures
+    wants_count = slots.counts_rows or bool(counted) or named_rows
     if wants_count and not any(m.aggregate for m in measures):
         if not dims:  # "number of departments by creation year": count per that number
             dims = measures[:1]
@@ -94,15 +188,51 @@ def _cast(slots: Slots, profile: DataProfile) -> Cast:
     return Cast(dims, measures, wants_count)
 
 
+def _years(slot: Slot, profile: DataProfile) -> bool:
+    """A number column of years, which reads as a breakdown ("by variety and year")."""
+    col = profile.column(slot.column)
+    whole = col.min is not None and float(col.min).is_integer() and "int" in col.dtype.lower()
+    return whole and "year" in slot.column.lower()
+
+
+_CORRELATION = re.compile(r"\bcorrelat|\brelationship|\bscatter|\bagainst\b|\bassociat")
+
+
+def _along_time(reading: Reading, measures: list[Slot], profile: DataProfile) -> bool:
+    """Two measures named without a breakdown are drawn over time, not against each other, when
+    a time grain or trend was asked for ("temp max and min by month"), or when they are sibling
+    series of a time series file (one row per date: "AAPL vs GOOG" in a file of daily prices)."""
+    if _CORRELATION.search(reading.text.lower()):
+        return False
+    time = defaults.time_column(profile)
+    if time is None:
+        return False
+    if reading.grain is not None or reading.soft_chart == "line":
+        return True
+    series = profile.column(time).distinct >= 0.9 * profile.rows
+    return series and _siblings(measures[0].column, measures[1].column)
+
+
+def _siblings(a: str, b: str) -> bool:
+    """Two columns of the same kind: codes ("AAPL", "GOOG") or names sharing a word
+    ("temp_max", "temp_min")."""
+    codes = all(name.isupper() and name.isalpha() and len(name) <= 5 for name in (a, b))
+    return codes or bool(set(name_stems(a)) & set(name_stems(b)))
+
+
 def _decide(reading: Reading, slots: Slots, filters: list[Filter], profile: DataProfile) -> Draft:
     cast = _cast(slots, profile)
     dims, measures, wants_count = cast.dims, cast.measures, cast.wants_count
     active = [s for s in slots.slots if not s.sort_only]
     chart = reading.chart
-    if chart == "scatter" or (
+    two_numbers = (
         chart is None and len(measures) >= 2 and not dims and not any(m.aggregate for m in measures)
-    ):
+    )
+    along_time = two_numbers and _along_time(reading, measures, profile)
+    if chart == "scatter" or (two_numbers and not along_time):
         return scatter_draft(active or slots.slots, profile)
+    if along_time and chart in (None, "line"):
+        return line_draft(dims, measures, wants_count, reading, profile)
     first_value = measures[0].column if measures else None
     if chart == "histogram" and first_value and not [d for d in dims if d.role != "time"]:
         return Draft("histogram", x=first_value)
@@ -115,7 +245,9 @@ def _decide(reading: Reading, slots: Slots, filters: list[Filter], profile: Data
             else (Draft("histogram", x=first_value))
         )
     _check_fields(slots, measures, dims, wants_count, profile)
-    has_time = defaults.time_column(profile) is not None
+    has_time = defaults.time_column(profile) is not None or (
+        not dims and bool(filters) and _years_column(profile) is not None
+    )
     over_time = (
         reading.soft_chart == "line"
         or (has_time and reading.grain is not None)
@@ -128,6 +260,13 @@ def _decide(reading: Reading, slots: Slots, filters: list[Filter], profile: Data
         unmatched = slots.unmatched_other + slots.unmatched_measure
         return default_draft(reading, unmatched, profile, chart)
     return bar_draft(base, dims, measures, wants_count, reading, _pinned(filters), profile)
+
+
+def _years_column(profile: DataProfile) -> str | None:
+    for col in profile.columns:
+        if col.role == "number" and "year" in col.name.lower() and col.distinct > 1:
+            return col.name
+    return None
 
 
 def _pinned(filters: list[Filter]) -> set[str]:
@@ -152,44 +291,62 @@ def _check_fields(
 def _finish(
     draft: Draft, reading: Reading, slots: Slots, filters: list[Filter], p: DataProfile
 ) -> ChartSpec:
-    grain = _grain(draft, reading, slots, p)
+    grain = _grain(draft, reading, slots, p, filters)
     if grain and draft.aggregate == "none" and draft.y:
-        draft.aggregate = "sum"
         word = TIME_GRAIN_WORDS[grain]
-        draft.notes.append(f"Summed {human(draft.y)} within each {word}")
+        kind = measure_kind(draft.y, p)
+        if kind == "amount":
+            draft.aggregate = "sum"
+            draft.notes.append(f"Summed {human(draft.y)} within each {word}")
+        else:
+            draft.aggregate = "mean"
+            draft.notes.append(
+                f"Averaged {human(draft.y)} within each {word}: it is {KIND_WORDS[kind]}"
+            )
     limit, other, sort = _limit_and_sort(draft, reading, slots.sort_column, p)
     barmode = None
     if draft.chart == "bar" and draft.color:
         barmode = "stack" if reading.stacked else "group"
+    noun = slots.count_noun if draft.aggregate == "count" else None
     spec = ChartSpec(
         chart_type=draft.chart,
         x=draft.x,
         y=None if draft.aggregate == "count" else draft.y,
+        extra_y=draft.extra_y,
         aggregate=draft.aggregate,
+        denominator=draft.denominator,
+        as_percent=draft.as_percent,
+        transform=draft.transform,
         color=draft.color,
         barmode=barmode,
         time_grain=grain,
-        filters=filters,
+        filters=filters[:20],
         sort=sort,
         limit=limit,
+        limit_within=draft.limit_within,
         other_bucket=other,
+        y_scale=draft.y_scale,
+        count_noun=noun,
         title="-",
     )
-    noun = slots.count_noun if slots.counts_rows else None
     return spec.model_copy(update={"title": title_for(spec, noun)})
 
 
-def _grain(draft: Draft, reading: Reading, slots: Slots, p: DataProfile) -> TimeGrain | None:
-    if draft.chart not in ("line", "bar") or not draft.x or p.column(draft.x).role != "time":
+def _grain(
+    draft: Draft, reading: Reading, slots: Slots, p: DataProfile, filters: list[Filter]
+) -> TimeGrain | None:
+    if draft.chart not in ("line", "bar", "area") or not draft.x:
+        return None
+    if p.column(draft.x).role != "time":
         return None
     if reading.grain:
         return reading.grain
-    col = p.column(draft.x)
+    col = defaults.narrowed(p.column(draft.x), [f for f in filters if f.column == draft.x])
     grain = defaults.grain_for(col)
     if grain:
         word = TIME_GRAIN_WORDS[grain]
         draft.notes.append(
-            f"Grouped {human(draft.x)} by {word} because there were {col.distinct:,} points"
+            f"Grouped {human(draft.x)} by {word} because there were about {col.distinct:,} points"
         )
     return grain
 
@@ -217,9 +374,11 @@ def _limit_and_sort(
     sort = Sort(by=by, order=order or ("asc" if by == "x" else "desc"))
     distinct = p.column(draft.x).distinct if draft.x else 0
     if distinct > MAX_BARS and x_role != "time":
+        other = _OTHER.search(reading.text.lower()) is not None
+        rest = "put the rest in “Other”" if other else "left out the other "
+        rest += "" if other else f"{distinct - MAX_BARS:,}"
         draft.notes.append(
-            f"Kept the {MAX_BARS} largest of {distinct:,} {human(draft.x or '')} values and "
-            "put the rest in “Other”"
+            f"Kept the {MAX_BARS} largest of {distinct:,} {human(draft.x or '')} values and {rest}"
         )
-        return MAX_BARS, True, sort
+        return MAX_BARS, other, sort
     return None, False, sort

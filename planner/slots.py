@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ingest.profile import ColumnRole, DataProfile
-from planner.matching import Mention, Token, is_stop
+from planner.matching import Mention, Token, canonical, is_stop, name_stems
 from planner.plan import Aggregate
 from planner.question import Reading, aggregate_word
 from planner.vocabulary import AGGREGATE_WORDS, GRAIN_WORDS, GROUP_WORDS
@@ -39,6 +39,7 @@ class Slot:
     joined: bool = False  # "by region and product": product joins the breakdown
     sort_only: bool = False
     axis: Literal["x", "y"] | None = None
+    ordinal: bool = False  # a number column read as a breakdown ("by year")
 
 
 @dataclass
@@ -50,6 +51,7 @@ class Slots:
     unmatched_measure: list[str] = field(default_factory=list)
     unmatched_group: list[str] = field(default_factory=list)
     unmatched_other: list[str] = field(default_factory=list)
+    row_noun_tokens: set[int] = field(default_factory=set)  # words naming the rows ("cars")
 
 
 def read_slots(
@@ -94,7 +96,8 @@ def read_slots(
             merged[m.column] = slot
             out.slots.append(slot)
     _row_counts(tokens, mentions, count_ends, profile, out)
-    _unmatched(tokens, covered, aggs, count_ends, reading, out)
+    _row_nouns(tokens, covered, profile, out)
+    _unmatched(tokens, covered | out.row_noun_tokens, aggs, count_ends, reading, out)
     return out
 
 
@@ -120,6 +123,28 @@ def _row_counts(
         noun = column is None and k < len(tokens) and tokens[k].kind == "word"
         if noun and (not is_stop(tokens[k]) or tokens[k].stem in ("order", "record", "entry")):
             out.count_noun = out.count_noun or tokens[k].low
+
+
+def row_nouns(profile: DataProfile) -> frozenset[str]:
+    """What the rows are, from the file's name: "airports.csv" holds airports, "cars.json" cars.
+    Synonyms count too ("jobs" in "us-employment.csv")."""
+    stem_of_name = profile.file_name.rsplit(".", 1)[0]
+    nouns = {s for s in name_stems(stem_of_name) if len(s) > 2 and not s.isdigit()}
+    return frozenset(nouns | {canonical(n) for n in nouns})
+
+
+def _row_nouns(
+    tokens: Sequence[Token], covered: set[int], profile: DataProfile, out: Slots
+) -> None:
+    """ "top 10 states by airports" in airports.csv: the airports are the rows, so count them."""
+    nouns = row_nouns(profile)
+    for i, tok in enumerate(tokens):
+        if i in covered or tok.kind != "word":
+            continue
+        if tok.stem in nouns or canonical(tok.stem) in nouns:
+            out.row_noun_tokens.add(i)
+            if tok.low != tok.stem:  # a plural names the rows: "airports", "cars"
+                out.count_noun = out.count_noun or tok.low
 
 
 def _lead(tokens: Sequence[Token], start: int, skip: frozenset[str]) -> list[int]:

@@ -40,6 +40,8 @@ _PLACES = _load("places")
 STOP_WORDS = _word_set(_ENGLISH["stop_words"])
 # Words with no meaning of their own in a request; never reported as unused.
 FILLER_WORDS = _word_set(_ENGLISH["filler_words"])
+# Grammar and request verbs: never a request of their own, never reported as unused.
+FUNCTION_WORDS = _word_set(_ENGLISH["function_words"])
 # Filler words allowed inside a multi-word column name match ("number of platforms").
 FILLERS = _word_set(_ENGLISH["name_fillers"])
 # Weak words: they may match a column only as a whole name, never as one part of a longer name.
@@ -51,6 +53,10 @@ NUMBER_WORDS: dict[str, int] = dict(_ENGLISH["numbers"])
 AGGREGATE_WORDS: dict[str, Aggregate] = cast(dict[str, Aggregate], dict(_ENGLISH["aggregates"]))
 LOOSE_AGGREGATE_WORDS = _word_set(_ENGLISH["loose_aggregates"]["words"])
 GRAIN_WORDS: dict[str, TimeGrain] = cast(dict[str, TimeGrain], dict(_ENGLISH["grains"]))
+# "heaviest" → ("max", ("weight", "mass")): the aggregate, then the measure's possible words.
+SUPERLATIVES: dict[str, tuple[str, tuple[str, ...]]] = {
+    word: (spec[0], tuple(spec[1:])) for word, spec in _ENGLISH["superlatives"].items()
+}
 
 SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
     frozenset(group.split()) for group in _COLUMNS["synonyms"]

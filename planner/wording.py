@@ -13,6 +13,8 @@ AGGREGATE_TITLE: dict[Aggregate, str] = {
     "min": "Lowest",
     "max": "Highest",
     "count": "Number of",
+    "distinct": "Number of distinct",
+    "last": "Latest",
     "none": "",
 }
 AGGREGATE_VERB: dict[Aggregate, str] = {
@@ -22,6 +24,8 @@ AGGREGATE_VERB: dict[Aggregate, str] = {
     "min": "Took the lowest",
     "max": "Took the highest",
     "count": "Counted",
+    "distinct": "Counted the distinct",
+    "last": "Took the latest",
     "none": "Plotted",
 }
 

@@ -187,9 +187,9 @@ class Pipeline:
     async def _plan(
         self, question: str, profile: DataProfile, asker: Asker | None, ledger: UsageLedger
     ) -> PlannedAnswer:
-        if self.planner is None:
-            return plan_with_rules(question, profile)
         history = asker.history if asker else ()
+        if self.planner is None:
+            return plan_with_rules(question, profile, history)
         return await self.planner.plan(question, profile, history=history, ledger=ledger)
 
     async def _draw(

@@ -65,11 +65,18 @@ def test_count_title_names_the_counted_thing(plan_for: PlanFor, make_orders: Mak
     )
 
 
-def test_more_than_twenty_categories_keep_top_twenty_and_other(plan_for: PlanFor) -> None:
+def test_more_than_twenty_categories_keep_the_top_twenty_and_say_so(plan_for: PlanFor) -> None:
     df = pd.DataFrame({"city": [f"city {k}" for k in range(30)] * 2, "sales": np.arange(60.0)})
     plan = plan_for("sales by city", df)
+    assert (plan.primary.limit, plan.primary.other_bucket) == (20, False)
+    assert "Kept the 20 largest of 30 city values and left out the other 10" in plan.assumptions
+
+
+def test_the_rest_goes_into_other_only_when_asked(plan_for: PlanFor) -> None:
+    df = pd.DataFrame({"city": [f"city {k}" for k in range(30)] * 2, "sales": np.arange(60.0)})
+    plan = plan_for("sales by city, the rest as other", df)
     assert (plan.primary.limit, plan.primary.other_bucket) == (20, True)
-    assert any("Other" in note for note in plan.assumptions)
+    assert any("“Other”" in note for note in plan.assumptions)
 
 
 @pytest.mark.parametrize(
@@ -229,7 +236,7 @@ def test_time_and_a_category_make_one_line_per_category(
         ),
         (
             "revenue by product after 2023-02-01",
-            Filter(column="order_date", op="gt", value="2023-02-01"),
+            Filter(column="order_date", op="gte", value="2023-02-02"),
         ),
         (
             "revenue by product between 2020 and 2022",
@@ -343,8 +350,11 @@ def test_unknown_breakdown_raises(plan_for: PlanFor, make_orders: MakeOrders) ->
     assert caught.value.wanted == ["planet"]
 
 
-def test_unmatched_words_without_structure_fall_back_with_a_note(
+def test_a_question_naming_nothing_in_the_file_gets_examples_instead_of_a_chart(
     plan_for: PlanFor, make_orders: MakeOrders
 ) -> None:
-    plan = plan_for("show me the foo", make_orders())
-    assert any("No column matched “foo”" in note for note in plan.assumptions)
+    with pytest.raises(NoMatchingColumn) as caught:
+        plan_for("show me the foo", make_orders())
+    assert caught.value.wanted == ["foo"]
+    assert caught.value.examples == ["average revenue by region", "revenue by month"]
+    assert "Try for example: “average revenue by region”" in caught.value.user_message
