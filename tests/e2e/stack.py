@@ -168,7 +168,9 @@ async def running_app(
         "queue_name": f"chartroom:test:{uuid.uuid4().hex}",
         "workspace_dir": workspace,
         "max_file_mb": 1,
-        "sandbox_timeout_s": 20,
+        # Generous: the suite shares 2 cores with other work, and a chart run that times out
+        # under load would fail a test about something else.
+        "sandbox_timeout_s": 60,
     }
     config = Settings.model_validate(values | settings)
     redis = await create_pool(RedisSettings.from_dsn(config.redis_url))

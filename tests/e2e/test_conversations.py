@@ -8,6 +8,7 @@ no download, no conversations.replies), a DM that keeps its last file, and Slack
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from tests.e2e.stack import CHANNEL, SALES_CSV, Stack, blocks_of, context_text, 
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
+ROOT = Path(__file__).resolve().parents[2]
 SLACK_READS = ("files.info", "download", "conversations.replies", "files.list")
 
 
@@ -194,3 +196,29 @@ async def test_a_file_shared_in_the_thread_without_a_question_draws_nothing(
 
     assert await stack.outcome(event_id) == "ignored"
     assert len(stack.bot_replies(thread)) == replies
+
+
+async def test_the_readme_thread(stack: Stack) -> None:
+    """The worked thread in the README's "Conversations", on examples/sales.csv."""
+    sales = stack.share("sales.csv", (ROOT / "examples" / "sales.csv").read_bytes())
+    _, thread = await stack.mention("total revenue by product", files=[sales])
+    first = await stack.final_reply(thread)
+    assert chart_type(first) == "bar"
+    steps = [
+        ("only EU", "bar", "filtered to region is EU"),
+        ("top 3", "bar", "top 3"),
+        ("make it a pie", "pie", "as a pie chart"),
+        ("same for units", "pie", "showing units instead"),
+    ]
+    for turn, (text, expected_type, change) in enumerate(steps, start=1):
+        event_id = await stack.reply(text, thread)
+        assert await stack.outcome(event_id) == "charted", text
+        answer = await stack.final_reply(thread, after=turn)
+        assert chart_type(answer) == expected_type, text
+        assert change in context_text(answer), text
+    assert await stack.outcome(await stack.reply("thanks, looks right", thread)) == "ignored"
+
+
+def chart_type(answer: dict[str, Any]) -> str:
+    menu = next(e for e in blocks_of(answer, "actions")[0]["elements"] if "options" in e)
+    return str(menu["initial_option"]["value"].split("|")[0])
