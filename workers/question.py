@@ -60,9 +60,12 @@ class QuestionFlow(JobFlow):
         if choice is None:
             choice = await find_data_file(self.deps.slack, request, thread, sheet=asked.sheet)
         turns, version = await load_turns(self.redis, where)
+        if _switched_data(thread, choice):
+            turns = []  # another file or sheet: its columns differ, the question starts afresh
         loaded: LoadedData | None = None
-        if not request.must_answer:
-            # Not addressed to the bot for sure: decide before anything shows in the thread.
+        if not request.must_answer and asked.sheet is None:
+            # Not addressed to the bot for sure: decide before anything shows in the thread (a
+            # sheet asked for is a request in itself).
             loaded, profile = await self._profile(choice)
             previous = turns[-1].plan if turns else None
             if not reads_as_request(asked.question, profile, previous):
@@ -135,6 +138,11 @@ class QuestionFlow(JobFlow):
         else:
             await self.thread_reply(request.thread_ts, "").say(texts.USAGE)
         return "help"
+
+
+def _switched_data(thread: ThreadState | None, choice: FileChoice) -> bool:
+    kept = thread.data if thread is not None else None
+    return kept is not None and kept.identity() != choice.data.identity()
 
 
 def _notes(choice: FileChoice, loaded: LoadedData) -> list[str]:
