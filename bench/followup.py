@@ -19,7 +19,12 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import MutableMapping
 from pathlib import Path
+from typing import Any
+
+import structlog.contextvars
+import structlog.testing
 
 from tests.e2e.stack import Stack, running_stack
 
@@ -41,7 +46,10 @@ def generated_csv(rows: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-async def one_round(stack: Stack, name: str, content: bytes) -> tuple[float, float, list[str]]:
+Round = tuple[float, float, list[str], str, str]  # first s, follow-up s, reads, their job ids
+
+
+async def one_round(stack: Stack, name: str, content: bytes) -> Round:
     stack.team_id = f"TB{uuid.uuid4().hex[:9].upper()}"  # no cached answers
     shared = stack.share(name, content)
     started = time.perf_counter()
@@ -56,7 +64,17 @@ async def one_round(stack: Stack, name: str, content: bytes) -> tuple[float, flo
     follow_s = time.perf_counter() - started
     await stack.outcome(follow_id)
     reads = [c.method for c in stack.slack.calls[mark:] if c.method in SLACK_READS]
-    return first_s, follow_s, reads
+    return first_s, follow_s, reads, first_id, follow_id
+
+
+def stage_medians(logs: list[MutableMapping[str, Any]], job_ids: set[str]) -> str:
+    """Median milliseconds per stage over the worker's "charted" log lines of these jobs."""
+    timings = [e["timings_ms"] for e in logs if e.get("event") == "charted"
+               and e.get("request_id") in job_ids]  # fmt: skip
+    stages = sorted({k for t in timings for k in t})
+    return ", ".join(
+        f"{k} {statistics.median([t.get(k, 0) for t in timings]):,.0f}" for k in stages
+    )
 
 
 async def run(rounds: int, rows: int) -> int:
@@ -69,21 +87,34 @@ async def run(rounds: int, rows: int) -> int:
     async with running_stack(workspace, max_file_mb=biggest, log_level="WARNING") as stack:
         await one_round(stack, *files[0])  # warm-up: worker start, first sandbox and render
         print(f"{'file':28} {'rows':>9} {'first q p50':>12} {'follow-up p50':>14} {'ratio':>6}")
+        stages: list[str] = []
         for name, content in files:
-            firsts, follows = [], []
-            for _ in range(rounds):
-                first_s, follow_s, reads = await one_round(stack, name, content)
-                firsts.append(first_s)
-                follows.append(follow_s)
-                if reads:
-                    print(f"FAIL: the follow-up asked Slack for {reads}", file=sys.stderr)
-                    failed = True
+            firsts, follows, first_ids, follow_ids = [], [], set(), set()
+            # The request id is bound to the job's context, merged in by this processor.
+            merge = [structlog.contextvars.merge_contextvars]
+            with structlog.testing.capture_logs(processors=merge) as logs:
+                for _ in range(rounds):
+                    first_s, follow_s, reads, first_id, follow_id = await one_round(
+                        stack, name, content
+                    )
+                    firsts.append(first_s)
+                    follows.append(follow_s)
+                    first_ids.add(first_id)
+                    follow_ids.add(follow_id)
+                    if reads:
+                        print(f"FAIL: the follow-up asked Slack for {reads}", file=sys.stderr)
+                        failed = True
             first, follow = statistics.median(firsts), statistics.median(follows)
             count = content.count(b"\n") - 1
             print(
                 f"{name:28} {count:>9,} {first * 1000:>10,.0f}ms {follow * 1000:>12,.0f}ms "
                 f"{first / follow:>5.1f}x"
             )
+            stages.append(f"  {name}, first question (ms): {stage_medians(logs, first_ids)}")
+            stages.append(f"  {name}, follow-up (ms):      {stage_medians(logs, follow_ids)}")
+        print("Worker stage medians (data_fetched = files.info + download + ingest; data_kept =")
+        print("the normalized Parquet restored from Redis):")
+        print("\n".join(stages))
     return 1 if failed else 0
 
 

@@ -89,6 +89,7 @@ class QuestionFlow(JobFlow):
             progress=reply.stage,
             asker=Asker(CacheScope(request.team_id, version), turns),
         )
+        result.timings_ms = loaded.timing | result.timings_ms
         delivery = Delivery(
             where=where,
             thread_ts=request.thread_ts,
