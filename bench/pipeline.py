@@ -24,17 +24,18 @@ import time
 import tracemalloc
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.sales_data import write_sales_csv  # noqa: E402
 from core.settings import Settings  # noqa: E402
+from ingest.arrow_pandas import write_parquet  # noqa: E402
 from ingest.limits import IngestLimits  # noqa: E402
 from ingest.load import load_file  # noqa: E402
-from ingest.normalize import normalize_frame  # noqa: E402
-from ingest.profiling import build_profile  # noqa: E402
+from ingest.normalize import normalize_columns  # noqa: E402
+from ingest.profiling import profile_table  # noqa: E402
 from planner.compile import compile_chart  # noqa: E402
 from planner.rules import plan_from_rules  # noqa: E402
 from render.html import figure_html  # noqa: E402
@@ -43,21 +44,6 @@ from sandbox.executor import Executor  # noqa: E402
 from sandbox.factory import make_executor  # noqa: E402
 
 QUESTION = "monthly revenue by region"
-
-
-def make_big_csv(path: Path, rows: int) -> None:
-    rng = np.random.default_rng(42)
-    start = np.datetime64("2020-01-01T00:00")
-    frame = pd.DataFrame(
-        {
-            "order_time": start + rng.integers(0, 4 * 365 * 24 * 60, rows).astype("timedelta64[m]"),
-            "region": rng.choice(["EU", "North America", "APAC", "LATAM", "Africa"], rows),
-            "product": rng.choice([f"SKU-{i:03d}" for i in range(60)], rows),
-            "units": rng.integers(1, 50, rows),
-            "revenue": np.round(rng.gamma(2.0, 60.0, rows), 2),
-        }
-    )
-    frame.to_csv(path, index=False)
 
 
 class Stopwatch:
@@ -82,11 +68,11 @@ async def bench_file(
             clock = Stopwatch()
             loaded = load_file(path, path.name, limits)
             t_load = clock.lap()
-            norm = normalize_frame(loaded.df, decimal=loaded.decimal)
+            norm = normalize_columns(loaded.columns, loaded.labels, decimal=loaded.decimal)
             parquet = Path(scratch) / "data.parquet"
-            norm.df.to_parquet(parquet, index=False)
+            write_parquet(norm.table, parquet)
             t_norm = clock.lap()
-            profile = build_profile(norm.df, file_name=path.name, file_kind=loaded.kind)
+            profile = profile_table(norm.table, file_name=path.name, file_kind=loaded.kind)
             t_profile = clock.lap()
             code = compile_chart(plan_from_rules(QUESTION, profile).primary, profile)
             t_plan = clock.lap()
@@ -167,8 +153,8 @@ def ingest_peak_mb(path: Path, settings: Settings) -> float:
     limits = IngestLimits.from_settings(settings)
     tracemalloc.start()
     loaded = load_file(path, path.name, limits)
-    norm = normalize_frame(loaded.df, decimal=loaded.decimal)
-    build_profile(norm.df, file_name=path.name, file_kind=loaded.kind)
+    norm = normalize_columns(loaded.columns, loaded.labels, decimal=loaded.decimal)
+    profile_table(norm.table, file_name=path.name, file_kind=loaded.kind)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return peak / 1e6
@@ -234,7 +220,7 @@ async def main() -> None:
     if not args.skip_big:
         with tempfile.TemporaryDirectory() as scratch:
             big = Path(scratch) / "big.csv"
-            make_big_csv(big, args.big_rows)
+            write_sales_csv(big, args.big_rows)
             report(
                 f"generated {args.big_rows:,}-row CSV ({big.stat().st_size / 1e6:.1f} MB)",
                 await bench_file(big, max(2, args.repeats // 2), settings, renderer),

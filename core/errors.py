@@ -8,6 +8,8 @@
      │    ├── TooManyRows / TooManyColumns
      │    ├── EmptyFile
      │    ├── UnparseableFile
+     │    ├── SheetNotFound    (a sheet asked for by name or number that the workbook lacks)
+     │    ├── FileTooDemanding (reading it needs more memory or time than ingest may use)
      │    ├── FileNotReadable  (Slack would not give us the file)
      │    ├── NoMatchingColumn
      │    ├── SlackPermissionMissing  (the app lacks a scope: only an admin can fix it)
@@ -99,6 +101,28 @@ class UnparseableFile(UserError):
         super().__init__(
             f"I couldn't read *{file_name}* as {kind}: {reason}. Check that the file opens in a "
             "spreadsheet and attach it again."
+        )
+
+
+class SheetNotFound(UserError):
+    def __init__(self, file_name: str, wanted: str, sheets: Sequence[str]) -> None:
+        shown = ", ".join(f"“{name}”" for name in sheets[:20])
+        more = f" and {len(sheets) - 20:,} more" if len(sheets) > 20 else ""
+        super().__init__(
+            f"*{file_name}* has no sheet {wanted}. Its sheets are: {shown}{more}. Ask again "
+            "naming one of those, e.g. “use the Data sheet” or “sheet 2”."
+        )
+        self.sheets = list(sheets)
+
+
+class FileTooDemanding(UserError):
+    """Reading the file went past the ingest process's memory or time limit."""
+
+    def __init__(self, file_name: str, what: str) -> None:
+        super().__init__(
+            f"I stopped reading *{file_name}*: {what}. If the file is really that big, filter "
+            "or aggregate it first, or split it into smaller files; if it isn't, it may be "
+            "damaged (some files are built to unpack to far more than they weigh)."
         )
 
 

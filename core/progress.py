@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Literal
+from typing import Literal, Protocol
 
 Stage = Literal["reading", "planning", "running", "rendering"]
-Progress = Callable[[Stage], Awaitable[None]]
 
 
-async def no_progress(stage: Stage) -> None:
+class Progress(Protocol):
+    """Awaited as each stage starts, and while reading with the rows read so far."""
+
+    async def __call__(self, stage: Stage, *, rows: int | None = None) -> None: ...
+
+
+async def no_progress(stage: Stage, *, rows: int | None = None) -> None:
     """A `Progress` that reports nowhere (the CLI and benchmarks)."""

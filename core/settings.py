@@ -51,9 +51,13 @@ class Settings(BaseSettings):
     slack_native_charts: bool = True  # Slack's data visualization block beside the PNG
 
     # Ingest limits
-    max_file_mb: int = 100
-    max_rows: int = 2_000_000
+    max_file_mb: int = 500
+    max_rows: int = 10_000_000
     max_columns: int = 500
+    # The jailed ingest process: resident memory and CPU time it may use, and how long to wait.
+    ingest_memory_mb: int = 2048
+    ingest_cpu_s: int = 120
+    ingest_timeout_s: float = 180.0
     download_timeout_s: float = 60.0
     workspace_dir: Path = Path(tempfile.gettempdir()) / "chartroom"
 

@@ -20,11 +20,17 @@ class IngestLimits:
         max_bytes: largest file accepted, as downloaded.
         max_rows: most data rows (the header row not counted).
         max_columns: most columns.
+        memory_mb: most memory (resident) the ingest child process may use.
+        cpu_s: most CPU seconds the ingest child process may use.
+        timeout_s: longest the worker waits for the ingest child, wall clock.
     """
 
     max_bytes: int
     max_rows: int
     max_columns: int
+    memory_mb: int = 2048
+    cpu_s: int = 120
+    timeout_s: float = 180.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> IngestLimits:
@@ -32,6 +38,9 @@ class IngestLimits:
             max_bytes=settings.max_file_bytes,
             max_rows=settings.max_rows,
             max_columns=settings.max_columns,
+            memory_mb=settings.ingest_memory_mb,
+            cpu_s=settings.ingest_cpu_s,
+            timeout_s=settings.ingest_timeout_s,
         )
 
     @property

@@ -1,28 +1,42 @@
 """Make a raw table chartable: clean unique column names, real numbers and dates, no empty rows.
 
-Everything that is neither a number, a date nor a boolean ends up as text (pandas' `str` dtype), so
-the frame always writes to Parquet, whatever mix of values a hostile file put in a column.
+Works on Arrow columns, one vectorised pass per decision. Everything that is neither a number, a
+date nor a boolean ends up as text, so the table always writes to Parquet, whatever mix of values
+a hostile file put in a column. Columns are handed over in a list that is emptied as they are
+converted, so a big file's raw text is freed column by column rather than held to the end.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import decimal as decimal_module
 import json
 import re
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
 
+from ingest.arrow_pandas import to_pandas
+from ingest.python_values import columns_from_frame, text_of
+from ingest.table import ArrowColumn
 from ingest.values import DateParse, NumberParse, parse_booleans, parse_dates, parse_numbers
 
 MAX_NAME_CHARS = 120
+COLUMN_THREADS = 2
 MAX_NAMED_IN_NOTE = 4
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, eq=False)
+class NormalizedTable:
+    table: pa.Table
+    notes: list[str]
 
 
 @dataclass(frozen=True, eq=False)
@@ -31,45 +45,58 @@ class NormalizedFrame:
     notes: list[str]
 
 
-def normalize_frame(df: pd.DataFrame, *, decimal: Literal[".", ","] = ".") -> NormalizedFrame:
-    """A copy of `df` with clean names and types, and notes on what was changed.
+def normalize_columns(
+    columns: list[ArrowColumn], labels: Sequence[object], *, decimal: Literal[".", ","] = "."
+) -> NormalizedTable:
+    """Clean names and types; `columns` is emptied as it goes.
 
     Args:
-        df: a raw table as a reader returned it.
+        columns: the raw columns, all of one length.
+        labels: the header cells, as the file had them (None, numbers, dates, text).
         decimal: the decimal mark the file uses for numbers written as text.
     """
+    rows = len(columns[0]) if columns else 0
     notes: list[str] = []
-    names, unnamed, repeated = clean_column_names(df.columns)
-    columns: dict[str, pd.Series] = {}
+    names, unnamed, repeated = clean_column_names(labels)
+    converted: dict[str, ArrowColumn] = {}
     conversions: dict[str, list[str]] = {}
-    for position, name in enumerate(names):
-        series, how = _convert(df.iloc[:, position].reset_index(drop=True), decimal)
-        columns[name] = series
-        if how:
-            conversions.setdefault(how, []).append(name)
-    out = pd.DataFrame(columns, index=pd.RangeIndex(len(df)))
-    for how, converted in conversions.items():
-        notes.append(f"{_plural_columns(converted)} {how}")
+    # Arrow kernels release the GIL: convert a few columns at once. Each raw column is let go
+    # as soon as its conversion is done.
+    with ThreadPoolExecutor(max_workers=COLUMN_THREADS) as pool:
+        futures = [pool.submit(_convert, columns.pop(0), decimal) for _ in names]
+        for name, future in zip(names, futures, strict=True):
+            column, how = future.result()
+            converted[name] = column
+            if how:
+                conversions.setdefault(how, []).append(name)
+    for how, changed in conversions.items():
+        notes.append(f"{_plural_columns(changed)} {how}")
 
-    empty_columns = [name for name in out.columns if out[name].isna().all()]
-    if empty_columns and len(out):
-        out = out.drop(columns=empty_columns)
+    empty_columns = [name for name, column in converted.items() if column.null_count == rows]
+    if empty_columns and rows:
+        for name in empty_columns:
+            del converted[name]
         named = [name for name in empty_columns if name not in unnamed]
         if named:
             notes.append(f"Left out {_plural_columns(named, capital=False)}: no values")
-    kept = set(out.columns)
+    kept = set(converted)
     if any(name in kept for name in unnamed):
         named_now = [n for n in unnamed if n in kept]
         notes.insert(0, f"Named the unnamed {_plural_columns(named_now, capital=False)}")
     if any(name in kept for name in repeated):
         renamed = [n for n in repeated if n in kept]
         notes.insert(0, f"Renamed repeated column names to {_quoted(renamed)}")
-    rows_before = len(out)
-    out = out.dropna(how="all").reset_index(drop=True)
-    if 0 < len(out) < rows_before:
-        dropped = rows_before - len(out)
+    table = pa.table(converted) if converted else pa.table({})
+    table, dropped = _drop_empty_rows(table)
+    if dropped and table.num_rows:
         notes.append(f"Left out {dropped:,} empty row{'s' if dropped != 1 else ''}")
-    return NormalizedFrame(df=out, notes=notes)
+    return NormalizedTable(table=table, notes=notes)
+
+
+def normalize_frame(df: pd.DataFrame, *, decimal: Literal[".", ","] = ".") -> NormalizedFrame:
+    """`normalize_columns` for a pandas frame, returning a pandas frame (tests and tools)."""
+    normalized = normalize_columns(columns_from_frame(df), list(df.columns), decimal=decimal)
+    return NormalizedFrame(df=to_pandas(normalized.table), notes=normalized.notes)
 
 
 def clean_column_names(labels: Iterable[object]) -> tuple[list[str], list[str], list[str]]:
@@ -98,7 +125,9 @@ def clean_column_names(labels: Iterable[object]) -> tuple[list[str], list[str], 
 
 
 def _label_text(label: object) -> str:
-    if _is_missing(label):
+    if label is None or label is pd.NA or label is pd.NaT:
+        return ""
+    if isinstance(label, float | np.floating) and bool(np.isnan(label)):
         return ""
     if isinstance(label, float) and label.is_integer():
         label = int(label)  # Excel stores a year header 2024 as 2024.0
@@ -108,120 +137,103 @@ def _label_text(label: object) -> str:
     return text[:MAX_NAME_CHARS].rstrip()
 
 
-def _is_missing(label: object) -> bool:
-    if label is None or label is pd.NA or label is pd.NaT:
-        return True
-    return isinstance(label, float | np.floating) and bool(np.isnan(label))
-
-
-def _convert(series: pd.Series, decimal: Literal[".", ","]) -> tuple[pd.Series, str | None]:
+def _convert(column: ArrowColumn, decimal: Literal[".", ","]) -> tuple[ArrowColumn, str | None]:
     """The column with its real type, and how it was converted when that is worth a note."""
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        series = series.astype(object)
-    if pd.api.types.is_float_dtype(series.dtype):
-        return _finite(series)
-    if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_numeric_dtype(series.dtype):
-        return series, None
-    if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        return series, None
-    if pd.api.types.is_timedelta64_dtype(series.dtype):
-        return series.astype("str"), None
-    if series.dtype == object:
-        typed = _from_python_values(series)
-        if typed is not None:
-            return _finite(typed) if pd.api.types.is_float_dtype(typed.dtype) else (typed, None)
-    text = _as_text(series)
-    non_null = text.dropna()
-    if non_null.empty:
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        column = column.cast(kind.value_type)
+        kind = column.type
+    if pa.types.is_floating(kind):
+        return _finite(column.cast(pa.float64()))
+    if pa.types.is_decimal(kind):
+        return _finite(column.cast(pa.float64()))
+    if pa.types.is_boolean(kind) or pa.types.is_integer(kind):
+        return column, None
+    if pa.types.is_timestamp(kind):
+        return (column.cast(pa.timestamp(kind.unit, "UTC")) if kind.tz else column), None
+    if pa.types.is_date(kind):
+        return column.cast(pa.timestamp("us")), None
+    if pa.types.is_null(kind):
+        return pa.nulls(len(column), pa.string()), None
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return _from_text(column, decimal)
+    # Times, durations, binary, lists, structs and maps: text as a person would write them.
+    return _from_text(_as_text(column), decimal)
+
+
+def _from_text(column: ArrowColumn, decimal: Literal[".", ","]) -> tuple[ArrowColumn, str | None]:
+    if pa.types.is_large_string(column.type):
+        column = column.cast(pa.string())  # pandas hands over large strings; one kind throughout
+    text = pc.utf8_trim_whitespace(column)
+    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, text.type), text)
+    if text.null_count == len(text):
         return text, None
-    booleans = parse_booleans(non_null)
+    booleans = parse_booleans(text)
     if booleans is not None:
-        return booleans.reindex(text.index), None
-    numbers = parse_numbers(non_null, decimal)
+        return booleans, None
+    numbers = parse_numbers(text, decimal)
     if numbers is not None:
-        return _place(numbers.values, text), _number_note(numbers)
-    dates = parse_dates(non_null, decimal)
+        return numbers.values, _number_note(numbers)
+    dates = parse_dates(text, decimal)
     if dates is not None:
-        return _place(dates.values, text), _date_note(dates)
-    return text, None
+        return dates.values, _date_note(dates)
+    return _missing_markers(text)
 
 
-def _finite(series: pd.Series) -> tuple[pd.Series, str | None]:
-    """Infinities ("Infinity" in JSON, 1e999) can't be charted or summed: they become blanks."""
-    infinite = np.isinf(series.to_numpy(dtype="float64", na_value=np.nan))
-    if not infinite.any():
-        return series, None
-    return series.mask(infinite), f"had {_values(int(infinite.sum()))} of infinity, left blank"
+# Words that stand for "no value" in exported text columns (R's NA, pandas' NaN, SQL's NULL).
+# Wider placeholders ("-", "?") are left as values in text: they can be real categories.
+_MISSING_WORDS = pa.array(["na", "n/a", "nan", "null", "none", "#n/a"])
 
 
-def _from_python_values(series: pd.Series) -> pd.Series | None:
-    """Columns of Python objects (Excel, JSON, Parquet) that are all one non-text type."""
-    values = series.dropna()
-    if values.empty:
-        return None
-    kinds: set[str] = set()
-    for value in values:
-        kinds.add(_python_kind(value))
-        if "other" in kinds or len(kinds) > 2:
-            return None
-    if kinds == {"bool"}:
-        return series.astype("boolean")
-    if kinds <= {"int", "float"}:
-        numbers = pd.to_numeric(series.map(_to_float_or_int), errors="coerce")
-        return numbers if numbers.dtype != object else None  # ints past 64 bits stay text
-    if kinds == {"datetime"}:
-        try:
-            return pd.to_datetime(series, errors="coerce")
-        except (ValueError, TypeError, OverflowError):
-            return pd.to_datetime(series, errors="coerce", utc=True)
-    return None
+def _missing_markers(text: pa.Array) -> tuple[pa.Array, str | None]:
+    """ "NA" in a column of "male"/"female" is a blank, not a third sex."""
+    marked = pc.fill_null(pc.is_in(pc.utf8_lower(text), value_set=_MISSING_WORDS), False)
+    count = pc.sum(marked).as_py() or 0
+    present = len(text) - text.null_count
+    if count == 0 or count * 2 >= present:
+        return text, None  # none, or so many that they are the column's real values
+    return pc.if_else(
+        marked, pa.scalar(None, text.type), text
+    ), "had “NA”-style markers read as blanks"
 
 
-def _python_kind(value: object) -> str:
-    if isinstance(value, bool | np.bool_):
-        return "bool"
-    if isinstance(value, int | np.integer):
-        return "int"
-    if isinstance(value, float | np.floating | decimal_module.Decimal):
-        return "float"
-    if isinstance(value, dt.datetime | dt.date | pd.Timestamp | np.datetime64):
-        return "datetime"
-    return "other"
+def _as_text(column: ArrowColumn) -> pa.Array:
+    kind = column.type
+    if pa.types.is_duration(kind):
+        return pa.array(to_pandas(pa.table({"d": column}))["d"].astype("str").tolist())
+    values = column.to_pylist()
+    if pa.types.is_map(kind):
+        values = [None if v is None else dict(v) for v in values]
+    return pa.array([_json_or_text(v) for v in values], pa.string())
 
 
-def _to_float_or_int(value: object) -> object:
-    if isinstance(value, decimal_module.Decimal):
-        return float(value)
-    return value
-
-
-def _as_text(series: pd.Series) -> pd.Series:
-    """Strings, stripped, with blanks as missing; lists and objects become JSON text."""
-    if series.dtype == object:
-        series = series.map(_text_of, na_action="ignore")
-    text = series.astype("str").str.strip()
-    return text.mask(text == "")
-
-
-def _text_of(value: Any) -> str | None:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, np.ndarray):
-        value = value.tolist()
-    if isinstance(value, list | dict | tuple):
+def _json_or_text(value: object) -> str | None:
+    if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False, default=str)
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return value.decode("utf_8", "replace")
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    return str(value)
+    return text_of(value)
 
 
-def _place(values: pd.Series, like: pd.Series) -> pd.Series:
-    """`values` (indexed by the non-null rows) spread over all rows of `like`."""
-    return values.reindex(like.index)
+def _finite(column: ArrowColumn) -> tuple[ArrowColumn, str | None]:
+    """Infinities ("Infinity" in JSON, 1e999) can't be charted or summed: they become blanks."""
+    infinite = pc.fill_null(pc.is_inf(column), False)
+    count = int(pc.sum(pc.cast(infinite, pa.int64())).as_py() or 0)
+    if not count:
+        return column, None
+    blanked = pc.if_else(infinite, pa.scalar(None, pa.float64()), column)
+    return blanked, f"had {_values(count)} of infinity, left blank"
+
+
+def _drop_empty_rows(table: pa.Table) -> tuple[pa.Table, int]:
+    if not table.num_columns or not table.num_rows:
+        return table, 0
+    empty = None
+    for column in table.columns:
+        missing = pc.is_null(column, nan_is_null=pa.types.is_floating(column.type))
+        empty = missing if empty is None else pc.and_(empty, missing)
+    dropped = int(pc.sum(pc.cast(empty, pa.int64())).as_py() or 0)
+    if not dropped:
+        return table, 0
+    return table.filter(pc.invert(empty)), dropped
 
 
 def _number_note(parse: NumberParse) -> str | None:

@@ -42,6 +42,9 @@ class DataProfile(BaseModel):
     columns: list[ColumnProfile]
     sample_rows: list[dict[str, str | int | float | bool | None]] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)  # e.g. "read sheet “Q3”", "encoding latin-1"
+    # Workbooks: the sheet that was read, and the names of all the sheets in the file, in order.
+    sheet: str | None = None
+    sheets: list[str] = Field(default_factory=list)
 
     def column(self, name: str) -> ColumnProfile:
         for col in self.columns:

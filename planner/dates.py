@@ -47,6 +47,8 @@ _RELATIVE = re.compile(
     rf"\b(?:(?:in|over|for|during)\s+)?(?:the\s+)?(?:last|past|previous|recent|trailing|latest)"
     rf"\s+(?:{_NUM}\s+)?{_UNIT}\b"
 )
+_HALF = re.compile(rf"\b(?:first|second)?\s*h(?P<h>[12])\s*(?:of\s+)?(?P<y>{_YEAR})")
+_DECADE = re.compile(r"\b(?:the\s+)?(?P<d>(?:19|20)\d0)'?s\b")
 _TO_DATE = re.compile(r"\b(?:ytd|year[ -]to[ -]date|mtd|month[ -]to[ -]date|qtd)\b")
 _THIS = re.compile(r"\b(?:this|current)\s+(year|quarter|month|week)\b")
 _RANGE = re.compile(
@@ -83,6 +85,7 @@ class DateReading:
     notes: list[str] = field(default_factory=list)
     not_done: list[str] = field(default_factory=list)
     compared_years: list[int] = field(default_factory=list)  # "2007 vs 2008" on a year column
+    relative: bool = False  # "last 5 years", "this year": a window of the latest periods
 
 
 def read_dates(text: str, profile: DataProfile, named: Sequence[str] = ()) -> DateReading:
@@ -115,11 +118,30 @@ def read_dates(text: str, profile: DataProfile, named: Sequence[str] = ()) -> Da
             out.compared_years = years
             take(*m.span())
     last = _last_date(target)
+    for m in _HALF.finditer(low):
+        if free(*m.span()):
+            year, first = int(m.group("y")), 1 if m.group("h") == "1" else 7
+            start = date(year, first, 1)
+            _add(out, target, Span(start, _add_months(start, 6), "month"), "between", "", last)
+            take(*m.span())
+    for m in _DECADE.finditer(low):
+        if free(*m.span()):
+            first = int(m.group("d"))
+            _add(
+                out,
+                target,
+                Span(date(first, 1, 1), date(first + 10, 1, 1), "year"),
+                "between",
+                "",
+                last,
+            )
+            take(*m.span())
     for m in _RELATIVE.finditer(low):
         if free(*m.span()) and last is not None:
             amount = _amount(m.group(1))
             span = _last_periods(last, amount, m.group(2))
             _add(out, target, span, "between", m.group(0).strip(), last)
+            out.relative = True
             take(*m.span())
     for m in _TO_DATE.finditer(low):
         if free(*m.span()) and last is not None:

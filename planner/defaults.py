@@ -130,3 +130,74 @@ def grain_for(col: ColumnProfile) -> TimeGrain | None:
         if days / length <= READABLE_POINTS:
             return grain
     return "Y"
+
+
+_COUNT_NAMES = frozenset({"frequency", "freq", "count", "counts", "cnt", "n"})
+
+
+def count_column(profile: DataProfile) -> str | None:
+    """A number column that already counts the rows' things ("frequency", "count"): in such a
+    pre-counted table, "how often" and "how many" mean its sum, not a count of rows."""
+    for col in profile.columns:
+        if col.role == "number" and col.name.lower() in _COUNT_NAMES:
+            return col.name
+    return None
+
+
+def row_label(profile: DataProfile) -> str | None:
+    """What names one row: a mostly unique text column ("Name"), else a date that is unique
+    per row (a daily series)."""
+    for col in profile.columns:
+        labels = col.role in ("id", "text", "category") and "str" in col.dtype
+        if labels and col.distinct >= 0.5 * profile.rows and col.distinct > 1:
+            return col.name
+    for col in profile.columns:
+        if col.role == "time" and col.distinct >= 0.9 * profile.rows:
+            return col.name
+    return None
+
+
+def observations(profile: DataProfile) -> bool:
+    """Rows are observations of a series (one per date, or per date and category), not things
+    to be counted: counting them says nothing, so a chart needs a number."""
+    time = time_column(profile) or next(
+        (c.name for c in profile.columns if _regular_years(c)), None
+    )
+    if time is None or not _regular(profile.column(time)):
+        return False  # irregular dates: a log of events, which are counted
+    dates = profile.column(time).distinct
+    if dates >= 0.9 * profile.rows:
+        return True
+    for col in profile.columns:
+        if col.role in ("category", "boolean") and col.distinct > 1:
+            cells = dates * col.distinct
+            if 0.9 * profile.rows <= cells <= 1.1 * profile.rows:
+                return True
+    return False
+
+
+_STEPS_DAYS = {"day": 1.0, "week": 7.0, "month": 30.44, "quarter": 91.31, "year": 365.25}
+
+
+def series_step(col: ColumnProfile) -> str | None:
+    """ "day", "week", "month", "quarter" or "year" when the dates are that far apart with few
+    gaps (a regular series); None for irregular dates (a log of events)."""
+    days = span_days(col)
+    if days is None or col.distinct < 3:
+        return None
+    step = days / (col.distinct - 1)
+    return next((unit for unit, s in _STEPS_DAYS.items() if abs(step - s) <= 0.15 * s), None)
+
+
+def _regular(col: ColumnProfile) -> bool:
+    return series_step(col) is not None or _regular_years(col)
+
+
+def _regular_years(col: ColumnProfile) -> bool:
+    """A number column of years, evenly spaced (gapminder's 1952, 1957, …)."""
+    if col.role != "number" or col.min is None or col.max is None or col.distinct < 3:
+        return False
+    if not (1800 <= col.min <= col.max <= 2200 and float(col.min).is_integer()):
+        return False
+    step = (col.max - col.min) / (col.distinct - 1)
+    return step >= 1 and float(step).is_integer()

@@ -40,7 +40,7 @@ class Edited:
     used: set[int] = field(default_factory=set)  # question tokens the edits used
 
 
-_ADDING = re.compile(r"\b(?:too|also|as well|add|plus|include|and also)\b")
+_ADDING = re.compile(r"\b(?:too|also|as well|add|plus|include|and also)\b|^\W*and\b")
 _INSTEAD = re.compile(r"\b(?:instead|rather|switch|change|replace)\b")
 _UNSPLIT = re.compile(
     r"\b(?:no split|not split|unsplit|without (?:the )?split|combined|all together|together|"
@@ -333,7 +333,10 @@ def _dimension(spec: ChartSpec, read: QuestionReading, p: DataProfile, out: Edit
     out.used |= set(range(dims[0].start, dims[0].end))
     lead = " ".join(t.low for t in read.tokens[max(0, dims[0].start - 3) : dims[0].start])
     split = any(w in lead.split() for w in _SPLIT_WORDS) or "and" in lead.split()[-1:]
-    x_is_time = spec.x is not None and p.column(spec.x).role == "time"
+    x_is_time = spec.x is not None and (
+        p.column(spec.x).role == "time"
+        or (p.column(spec.x).role == "number" and "year" in spec.x.lower())
+    )
     role = p.column(column).role
     instead = _INSTEAD.search(_low(read)) is not None
     if spec.chart_type in ("line", "area") and x_is_time and role != "time" and not instead:
@@ -426,10 +429,13 @@ def _chart_type(spec: ChartSpec, read: QuestionReading, p: DataProfile, out: Edi
         wanted = "area"
     if wanted is None and _TABLE.search(low):
         wanted = "table"
-    if wanted is None or wanted == spec.chart_type:
+    if wanted is None:
+        return
+    article = "an" if wanted[0] in "aeiou" else "a"
+    if wanted == spec.chart_type:
+        out.edits.append(Edit(spec, f"already {article} {wanted} chart"))
         return
     update: dict[str, object] = {"chart_type": wanted}
-    article = "an" if wanted[0] in "aeiou" else "a"
     said = f"as {article} {wanted} chart" if wanted != "table" else "as a table"
     if wanted == "pie":
         update |= {"color": None, "barmode": None, "extra_y": []}

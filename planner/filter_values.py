@@ -51,7 +51,14 @@ def value_filters(
         out.filters.append(Filter(column=column, op=op, value=list(unique)))
         first, last = named[0].start, named[-1].end
         between = set(lows[first:last]) | set(lows[max(0, first - 3) : first])
-        if not negated and (between & _COMPARE or any(w in _COMPARE for w in lows)):
+        compared = between & _COMPARE or any(w in _COMPARE for w in lows)
+        # "tips on sat and sun by gender": two values beside another breakdown are compared too
+        beside = any(
+            m.column != column and tokens[m.start - 1].low in ("by", "per", "across")
+            for m in mentions
+            if m.start > 0
+        )
+        if not negated and (compared or beside):
             out.splits.append(column)
 
 

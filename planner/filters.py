@@ -75,6 +75,9 @@ def read_filters(
         }
     _between(tokens, mentions, profile, out)
     _comparisons(tokens, mentions, profile, out)
+    _open_ended(tokens, mentions, profile, out)
+    _compass(tokens, profile, out)
+    _counted_things(tokens, mentions, profile, out)
     value_filters(tokens, mentions, values, out)
     stated_equals(tokens, mentions, profile, out)
     return out
@@ -200,6 +203,87 @@ def _comparisons(
                         if i - 4 <= t <= j + 3
                     }
         i = j + 1
+
+
+_OR_MORE = {
+    ("or", "more"): "gte",
+    ("or", "greater"): "gte",
+    ("or", "higher"): "gte",
+    ("or", "above"): "gte",
+    ("or", "over"): "gte",
+    ("or", "less"): "lte",
+    ("or", "fewer"): "lte",
+    ("or", "lower"): "lte",
+    ("or", "below"): "lte",
+    ("or", "under"): "lte",
+}
+
+
+def _open_ended(
+    tokens: Sequence[Token], mentions: Sequence[Mention], profile: DataProfile, out: FilterReading
+) -> None:
+    """ "parties of 4 or more", "6 or fewer cylinders": a number with "or more/less" after it."""
+    for i, tok in enumerate(tokens[:-2]):
+        value = _number(tok)
+        op = _OR_MORE.get((tokens[i + 1].low, tokens[i + 2].low))
+        if value is None or op is None or i in out.used_tokens:
+            continue
+        col = _compared_column(tokens, mentions, profile, i, i + 2)
+        if col is None or _role(profile, col) not in ("number", "id"):
+            continue
+        out.filters.append(Filter(column=col, op=op, value=value))
+        out.used_tokens |= {i, i + 1, i + 2}
+        out.used_tokens |= {
+            t
+            for m in mentions
+            if m.column == col
+            for t in range(m.start, m.end)
+            if i - 4 <= t <= i + 5
+        }
+
+
+_COMPASS: dict[str, tuple[tuple[str, ...], FilterOp]] = {
+    "north": (("latitude", "lat"), "gt"),
+    "south": (("latitude", "lat"), "lt"),
+    "east": (("longitude", "lon", "lng", "long"), "gt"),
+    "west": (("longitude", "lon", "lng", "long"), "lt"),
+}
+
+
+def _compass(tokens: Sequence[Token], profile: DataProfile, out: FilterReading) -> None:
+    """ "north of 60 degrees": latitude > 60; "west of -100": longitude < -100."""
+    for i, tok in enumerate(tokens[:-2]):
+        found = _COMPASS.get(tok.low)
+        value = _number(tokens[i + 2]) if tokens[i + 1].low == "of" else None
+        if found is None or value is None or i in out.used_tokens:
+            continue
+        names, op = found
+        col = next((c.name for c in profile.columns if c.name.lower() in names), None)
+        if col is None:
+            continue
+        out.filters.append(Filter(column=col, op=op, value=value))
+        out.used_tokens |= {i, i + 1, i + 2}
+        if i + 3 < len(tokens) and tokens[i + 3].low in ("degrees", "degree", "deg"):
+            out.used_tokens.add(i + 3)
+
+
+def _counted_things(
+    tokens: Sequence[Token], mentions: Sequence[Mention], profile: DataProfile, out: FilterReading
+) -> None:
+    """ "8 cylinder cars", "4 cyl": a whole number right before a column of a few whole numbers
+    keeps the rows with that value."""
+    starts = {m.start: m for m in mentions}
+    for i, tok in enumerate(tokens[:-1]):
+        value = _number(tok)
+        m = starts.get(i + 1)
+        if value is None or m is None or i in out.used_tokens or not isinstance(value, int):
+            continue
+        col = profile.column(m.column)
+        whole = col.role == "number" and col.min is not None and float(col.min).is_integer()
+        if not whole or col.distinct > 50 or not (col.min or 0) <= value <= (col.max or 0):
+            continue
+        out.filters.append(Filter(column=m.column, op="eq", value=value))
+        out.used_tokens |= {i, *range(m.start, m.end)}
 
 
 def _comparator_at(tokens: Sequence[Token], i: int) -> tuple[FilterOp, int] | None:

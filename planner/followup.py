@@ -39,6 +39,14 @@ _CHATTER = re.compile(
     r"^(?:thanks?|thank you|thx|ty|great|nice|cool|awesome|perfect|lol|haha|ok|okay|wow|"
     r"neat|love it|got it|👍|🙏|:\w+:|\W)+$"
 )
+_REACTION = re.compile(
+    r"^(?:lol|lmao|haha+|hah|ha|nice|wow|interesting|hmm+|omg|cool|great|thanks?|thx|ok|okay|"
+    r"yeah|yep|nope|wait|huh|oh)\b"
+)
+_ASKS = re.compile(
+    r"\b(?:show|make|plot|draw|chart it|change|switch|turn|only|just|add|remove|drop|without|"
+    r"exclude|split|sort|top|what about|how about|can you|could you|instead|as a|by)\b"
+)
 _OTHER_PERSON = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _UNDO = re.compile(r"^\W*(?:undo|go back|back|previous (?:one|chart)|revert|as before)\W*$")
@@ -61,6 +69,8 @@ def reads_as_request(text: str, profile: DataProfile, previous: Plan | None) -> 
     low = " ".join(text.lower().split())
     if not low or _CHATTER.fullmatch(low):
         return False
+    if _REACTION.match(low) and not _ASKS.search(low):
+        return False  # "lol that friday bar": talk about the chart, not a request
     talks_to_someone = _OTHER_PERSON.search(text) is not None
     plain = _OTHER_PERSON.sub(" ", low)
     if _INTENT.search(plain):

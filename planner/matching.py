@@ -198,6 +198,21 @@ def _plain_word_names(
     return found
 
 
+_HIGH = frozenset({"max", "maximum", "highest", "peak", "top", "high"})
+_LOW = frozenset({"min", "minimum", "lowest", "bottom", "low"})
+
+
+def _extreme(tokens: Sequence[Token], i: int, owners: list[str]) -> list[str]:
+    """ "highest temperature" of `temp_max` and `temp_min`: the max one."""
+    before = tokens[i - 1].low if i > 0 else ""
+    for words in (_HIGH, _LOW):
+        if before in words:
+            picked = [o for o in owners if set(name_stems(o)) & words]
+            if len(picked) == 1:
+                return picked
+    return owners
+
+
 def _ellipses(
     tokens: Sequence[Token], profile: DataProfile, chosen: list[Mention], taken: set[int]
 ) -> list[Mention]:
@@ -247,6 +262,7 @@ def _families(
         if any(m.column in owners for m in chosen):
             continue  # "price ... in dollars": the question narrows it down itself
         if 2 <= len(owners) <= 4:
+            owners = _extreme(tokens, i, owners)
             found += [Mention(o, i, i + 1, 0.7) for o in owners]
     return found
 

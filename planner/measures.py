@@ -13,7 +13,7 @@ from typing import Literal
 
 from ingest.profile import DataProfile
 from planner.matching import name_stems
-from planner.vocabulary import INTENSIVE_WORDS, STOCK_WORDS
+from planner.vocabulary import AMOUNT_WORDS, INTENSIVE_WORDS, STOCK_WORDS
 
 MeasureKind = Literal["amount", "intensive", "stock"]
 
@@ -27,6 +27,8 @@ KIND_WORDS: dict[MeasureKind, str] = {
 def measure_kind(column: str, profile: DataProfile) -> MeasureKind:
     """How `column` of the file behind `profile` adds up (see the module docstring)."""
     words = set(name_stems(column)) | {column.lower()}
+    if words & AMOUNT_WORDS:
+        return "amount"
     if words & INTENSIVE_WORDS:
         return "intensive"
     if words & STOCK_WORDS:

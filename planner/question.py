@@ -33,7 +33,8 @@ _CHART_WORDS: tuple[tuple[str, ChartType], ...] = (
 )
 _SOFT_CHART_WORDS: tuple[tuple[str, ChartType], ...] = (
     (
-        r"\btrend|\bover time\b|\btime ?series|\btimeline|\bover the (?:years|months|weeks|days)",
+        r"\btrend|\bover time\b|\btime ?series|\btimeline|\bover the (?:years|months|weeks|days)"
+        r"|\bgrowth\b|\bhistory\b",
         "line",
     ),
     (r"\bcorrelat|\brelationship between|\bagainst\b|\bvs\.?\b|\bversus\b", "scatter"),

@@ -16,6 +16,7 @@ from planner.filter_values import FilterReading
 from planner.filters import read_filters
 from planner.matching import Mention, Token, find_mentions, tokenize
 from planner.question import Reading, loose_aggregate, read_question
+from planner.slots import row_unit
 from planner.spelling import PreparedQuestion, prepare_question
 from planner.transforms import (
     Ratio,
@@ -48,8 +49,8 @@ def read_all(question: str, profile: DataProfile) -> QuestionReading:
     prepared = prepare_question(question, profile)
     intents = read_question(prepared.text)
     tokens = tokenize(intents.text)
-    mentions = find_mentions(tokens, profile)
-    values = find_values(tokens, mentions, profile)
+    mentions = _columns_meant(tokens, find_mentions(tokens, profile), profile)
+    values = find_values(tokens, mentions, profile, intents.text)
     dates = read_dates(intents.text, profile, [m.column for m in mentions])
     found = read_filters(tokens, mentions, profile, values=values, dates=dates)
     transform = read_transform(intents.text)
@@ -81,6 +82,24 @@ def read_all(question: str, profile: DataProfile) -> QuestionReading:
         ratio=read_ratio(intents.text, tokens, mentions, profile),
         distinct=counted_distinct(tokens, mentions, profile),
     )
+
+
+def _columns_meant(
+    tokens: list[Token], mentions: list[Mention], profile: DataProfile
+) -> list[Mention]:
+    """Mentions minus words that only looked like a column: "over time" (a trend, not a
+    category column named "time") and "days" in a daily file (the rows, not the date column)."""
+    unit = row_unit(profile)
+
+    def meant(m: Mention) -> bool:
+        tok = tokens[m.start]
+        over_time = tok.low == "time" and m.start > 0 and tokens[m.start - 1].low == "over"
+        if over_time and profile.column(m.column).role != "time":
+            return False
+        rows = unit is not None and tok.stem == unit and tok.low != unit
+        return not (rows and m.score < 3 and m.end - m.start == 1)
+
+    return [m for m in mentions if meant(m)]
 
 
 def _intent_is_a_column(tokens: list[Token], mentions: list[Mention], reading: Reading) -> bool:

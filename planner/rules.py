@@ -55,12 +55,16 @@ def plan_from_rules(question: str, profile: DataProfile) -> Plan:
 def plan_from_reading(read: QuestionReading, profile: DataProfile) -> Plan:
     """The plan for a question already read (see `planner.reading`)."""
     reading, tokens, found = read.intents, read.tokens, read.filters
-    used = set(found.used_tokens)
+    used = set(found.used_tokens) | {
+        i for i, t in enumerate(tokens) for a, b in read.transform.spans if a <= t.start < b
+    }
     slots = read_slots(tokens, read.mentions, used, reading, profile)
     if read.ratio is not None:  # "tip as % of bill": one measure, not two numbers to scatter
         slots.slots = [s for s in slots.slots if s.column != read.ratio.denominator]
     try:
-        draft = _decide(reading, slots, found.filters, profile)
+        draft = _decide(
+            reading, slots, found.filters, profile, found.splits, window=read.dates.relative
+        )
     except NoMatchingColumn as exc:
         raise not_understood(exc.wanted, profile) from exc
     cast = _cast(slots, profile)
@@ -76,6 +80,12 @@ def plan_from_reading(read: QuestionReading, profile: DataProfile) -> Plan:
             transform=read.transform,
             limit=reading.limit,
             within=_within(tokens, cast.dims, reading),
+            explicit_count=slots.counts_rows or any(d.counted for d in slots.slots),
+            row_noun=slots.count_noun is not None,
+            all_rows=slots.all_rows,
+            mix=_MIX.search(reading.text.lower()) is not None,
+            ranking=_RANKING.search(reading.text.lower()) is not None,
+            chart_asked=reading.chart is not None,
         ),
         profile,
     )
@@ -157,7 +167,8 @@ def _cast(slots: Slots, profile: DataProfile) -> Cast:
     ]
     dims = [s for s in active if s.role in _DIM_ROLES and s not in numeric_ids]
     measures = [s for s in active if _is_number(s)]
-    if not dims:  # "revenue by year" with a number column `year`: the year is the breakdown
+    ranks_rows = slots.count_noun is not None and slots.ranked
+    if not dims and not ranks_rows:  # "revenue by year" with a number column `year`: x is year
         by = [s for s in measures if (s.grouped or s.after_over) and not s.aggregate][:1]
         dims, measures = by, [m for m in measures if m not in by]
     # "yield by variety and year": a column of years (or a few whole numbers) joined to the
@@ -176,11 +187,21 @@ def _cast(slots: Slots, profile: DataProfile) -> Cast:
             dims.append(s)
         elif not measures:
             measures.append(s)
+    dims.sort(key=lambda d: d.start)
     dims.sort(key=lambda d: (d not in counted, not (d.grouped or d.after_over) or d.colored))
     measures.sort(key=lambda s: s.aggregate is None)  # "average price" beats a bare number
     # "top 10 states by airports" in airports.csv: the rows themselves are what is counted
-    named_rows = bool(slots.row_noun_tokens) and slots.count_noun is not None and not measures
+    named_rows = (
+        bool(slots.row_noun_tokens)
+        and slots.count_noun is not None
+        and not measures
+        and not slots.all_rows
+    )
     wants_count = slots.counts_rows or bool(counted) or named_rows
+    # "number of districts by result": every district is one row, so count rows per result
+    unique = [d for d in counted if profile.column(d.column).distinct >= profile.rows]
+    if unique and len(dims) > len(unique):
+        dims = [d for d in dims if d not in unique]
     if wants_count and not any(m.aggregate for m in measures):
         if not dims:  # "number of departments by creation year": count per that number
             dims = measures[:1]
@@ -195,6 +216,8 @@ def _years(slot: Slot, profile: DataProfile) -> bool:
     return whole and "year" in slot.column.lower()
 
 
+_RANKING = re.compile(r"\b(?:best|worst|top|bottom|highest|lowest|most|least|leading|biggest)\b")
+_MIX = re.compile(r"\b(?:mix|composition|make-?up|breakdown)\b")
 _CORRELATION = re.compile(r"\bcorrelat|\brelationship|\bscatter|\bagainst\b|\bassociat")
 
 
@@ -210,23 +233,41 @@ def _along_time(reading: Reading, measures: list[Slot], profile: DataProfile) ->
     if reading.grain is not None or reading.soft_chart == "line":
         return True
     series = profile.column(time).distinct >= 0.9 * profile.rows
-    return series and _siblings(measures[0].column, measures[1].column)
+    return series and _siblings(measures[0].column, measures[1].column, profile)
 
 
-def _siblings(a: str, b: str) -> bool:
-    """Two columns of the same kind: codes ("AAPL", "GOOG") or names sharing a word
-    ("temp_max", "temp_min")."""
+def _siblings(a: str, b: str, profile: DataProfile) -> bool:
+    """Two columns of the same kind: codes ("AAPL", "GOOG"), names sharing a word
+    ("temp_max", "temp_min"), or the same kind of quantity on a similar scale
+    ("manufacturing", "construction" jobs)."""
     codes = all(name.isupper() and name.isalpha() and len(name) <= 5 for name in (a, b))
-    return codes or bool(set(name_stems(a)) & set(name_stems(b)))
+    if codes or set(name_stems(a)) & set(name_stems(b)):
+        return True
+    if measure_kind(a, profile) != measure_kind(b, profile):
+        return False
+    means = [abs(profile.column(c).mean or 0.0) for c in (a, b)]
+    return min(means) > 0 and max(means) / min(means) <= 20
 
 
-def _decide(reading: Reading, slots: Slots, filters: list[Filter], profile: DataProfile) -> Draft:
+def _decide(
+    reading: Reading,
+    slots: Slots,
+    filters: list[Filter],
+    profile: DataProfile,
+    splits: list[str] | None = None,
+    *,
+    window: bool = False,
+) -> Draft:
     cast = _cast(slots, profile)
     dims, measures, wants_count = cast.dims, cast.measures, cast.wants_count
     active = [s for s in slots.slots if not s.sort_only]
     chart = reading.chart
+    colored_only = all(d.colored for d in dims)  # "a vs b colored by species"
     two_numbers = (
-        chart is None and len(measures) >= 2 and not dims and not any(m.aggregate for m in measures)
+        chart is None
+        and len(measures) >= 2
+        and (not dims or (colored_only and "vs" in reading.text.lower().split()))
+        and not any(m.aggregate for m in measures)
     )
     along_time = two_numbers and _along_time(reading, measures, profile)
     if chart == "scatter" or (two_numbers and not along_time):
@@ -248,11 +289,26 @@ def _decide(reading: Reading, slots: Slots, filters: list[Filter], profile: Data
     has_time = defaults.time_column(profile) is not None or (
         not dims and bool(filters) and _years_column(profile) is not None
     )
+    # "usa vs europe mpg": a comparison of values is drawn by that column, unless the file is
+    # a set of series over time (prices per ticker and date: "aapl vs goog" is two lines)
+    compared = bool(splits) and not defaults.observations(profile)
+    ranks_rows = slots.count_noun is not None and slots.ranked  # "top 10 cars by weight"
+    # "last 5 years by source" in a file of yearly figures: the window is a time axis
+    recent = window and defaults.observations(profile) and not measures_by_x(dims)
     over_time = (
-        reading.soft_chart == "line"
+        recent
+        or reading.soft_chart == "line"
         or (has_time and reading.grain is not None)
-        or (not dims and has_time and len(measures) == 1)
+        or (not dims and has_time and len(measures) == 1 and not compared and not ranks_rows)
     )
+    if (
+        (reading.soft_chart == "line" or reading.grain)
+        and not has_time
+        and not (dims and _time_first(dims))
+        and not any(s.after_over or s.ordinal for s in slots.slots)
+        and not _time_like_numbers(profile)
+    ):  # "wind speed over time" in a file without dates
+        raise NoMatchingColumn(wanted=["a date or time column"], available=profile.names())
     if chart == "line" or (chart is None and (_time_first(dims) or over_time)):
         return line_draft(dims, measures, wants_count, reading, profile)
     base: ChartType = "pie" if chart == "pie" else "bar"
@@ -260,6 +316,20 @@ def _decide(reading: Reading, slots: Slots, filters: list[Filter], profile: Data
         unmatched = slots.unmatched_other + slots.unmatched_measure
         return default_draft(reading, unmatched, profile, chart)
     return bar_draft(base, dims, measures, wants_count, reading, _pinned(filters), profile)
+
+
+def measures_by_x(dims: list[Slot]) -> bool:
+    """A breakdown the question put on the x axis itself ("x axis is region")."""
+    return any(d.axis == "x" for d in dims)
+
+
+def _time_like_numbers(profile: DataProfile) -> bool:
+    """A column of years (or seasons) that a trend can run along."""
+    for col in profile.columns:
+        years = col.min is not None and col.max is not None and 1800 <= col.min <= col.max <= 2200
+        if col.role == "number" and years and float(col.min or 0).is_integer():
+            return True
+    return False
 
 
 def _years_column(profile: DataProfile) -> str | None:

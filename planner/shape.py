@@ -30,7 +30,8 @@ from planner.wording import human
 _SERIES_CHARTS = ("line", "bar", "area")
 # Notes of a breakdown the planner chose itself, which a comparison in the question replaces.
 _GUESSED_X = ("Broke the chart down by", "The question named no columns")
-_ORDERED_TRANSFORMS = ("rolling_mean", "pct_change", "yoy", "cumsum")
+# Transforms that need a time axis; a running total or a share works along any x.
+_ORDERED_TRANSFORMS = ("rolling_mean", "pct_change", "yoy")
 # Measures whose typical sizes differ more than this get a chart each, not one shared axis.
 MAX_SCALE_RATIO = 25.0
 
@@ -48,6 +49,12 @@ class Asks:
     transform: TransformReading
     limit: int | None
     within: Slot | None  # "in each continent" after a top N
+    explicit_count: bool = False  # "how many", "number of": rows are what is counted
+    row_noun: bool = False  # the question names the rows ("cars", "days")
+    all_rows: bool = False  # "all stocks": every series of the file
+    ranking: bool = False  # "best variety", "worst months": ranked by the main number
+    chart_asked: bool = False  # the question named the chart type
+    mix: bool = False  # "generation mix": split by the file's main category
 
 
 def refine(draft: Draft, asks: Asks, profile: DataProfile) -> None:
@@ -55,13 +62,18 @@ def refine(draft: Draft, asks: Asks, profile: DataProfile) -> None:
     if draft.chart in ("histogram", "box"):
         _note_unused_transform(draft, asks)
         return
+    _top_rows(draft, asks, profile)
+    _every_series(draft, asks, profile)
+    _counted_column(draft, asks, profile)
     _distinct(draft, asks, profile)
     _ratio(draft, asks, profile)
     _more_measures(draft, asks)
     _splits(draft, asks)
+    _mix(draft, asks, profile)
     _within(draft, asks)
     _combine(draft, asks, profile)
     _transform(draft, asks, profile)
+    _ranked_periods(draft, asks, profile)
 
 
 def _other_x(draft: Draft, asks: Asks, profile: DataProfile, *taken: str | None) -> str | None:
@@ -74,11 +86,70 @@ def _other_x(draft: Draft, asks: Asks, profile: DataProfile, *taken: str | None)
     )
 
 
+def _top_rows(draft: Draft, asks: Asks, profile: DataProfile) -> None:
+    """ "top 10 cars by weight": with no breakdown named, the top rows themselves, by name."""
+    guessed = [n for n in draft.notes if n.startswith("Broke the chart down by")]
+    if not (asks.limit and asks.row_noun and guessed and draft.y and draft.chart == "bar"):
+        return
+    label = defaults.row_label(profile)
+    if label is None:
+        return
+    draft.notes = [n for n in draft.notes if n not in guessed]
+    draft.x = label
+    unique = profile.column(label).distinct >= profile.rows
+    draft.aggregate = "none" if unique else "max"
+    draft.stated_aggregate = True
+    draft.notes.append(f"Showed the top rows by {human(draft.y)}, named by {human(label)}")
+
+
+def _every_series(draft: Draft, asks: Asks, profile: DataProfile) -> None:
+    """ "all stocks over time" in a file with a column per stock: every number, as lines."""
+    if not asks.all_rows or draft.aggregate != "count" or not defaults.observations(profile):
+        return
+    numbers = [c.name for c in profile.columns if c.role == "number" and c.name != draft.x]
+    if len(numbers) < 2:
+        return
+    draft.notes = [n for n in draft.notes if not n.startswith("Counted rows per")]
+    draft.y, draft.extra_y, draft.aggregate = numbers[0], numbers[1:6], "mean"
+    if len(numbers) > 6:
+        draft.not_done.append(f"the other {len(numbers) - 6} number columns: at most 6 lines")
+
+
+def _counted_column(draft: Draft, asks: Asks, profile: DataProfile) -> None:
+    """Rows counted where none was asked for: in a table that already counts ("frequency"),
+    sum that column; where a number was filtered ("districts where coderre got over 5000"),
+    show that number; in a series of observations, show its main number."""
+    if draft.aggregate != "count" or (asks.explicit_count and not asks.row_noun):
+        return
+    counts = defaults.count_column(profile)
+    compared = next(
+        (
+            f.column
+            for f in asks.filters
+            if f.op in ("gt", "gte", "lt", "lte", "between")
+            and profile.column(f.column).role == "number"
+        ),
+        None,
+    )
+    ranking = asks.ranking or defaults.observations(profile)
+    main = defaults.best_measure(profile) if ranking else None
+    chosen = counts or (compared if not asks.explicit_count else None)
+    chosen = chosen or (main if not asks.explicit_count and not asks.row_noun else None)
+    if chosen is None or chosen == draft.x:
+        return
+    draft.notes = [n for n in draft.notes if not n.startswith("Counted rows per")]
+    draft.y, draft.aggregate = chosen, "sum"
+    why = {counts: "the file's own counts", compared: "the number the question filtered"}
+    draft.notes.append(f"Showed {human(chosen)} ({why.get(chosen, 'the main number')})")
+
+
 def _distinct(draft: Draft, asks: Asks, profile: DataProfile) -> None:
     counted = asks.distinct
     if counted is None or draft.chart == "scatter":
         return
     others = [d.column for d in asks.dims if d.column != counted.column]
+    if not others and draft.x and profile.column(draft.x).role == "time":
+        others = [draft.x]  # "how many tickers per year"
     col = profile.column(counted.column)
     if not others or col.distinct >= col.non_null:
         return  # "how many countries" alone, or every value unique: rows are what is counted
@@ -88,6 +159,8 @@ def _distinct(draft: Draft, asks: Asks, profile: DataProfile) -> None:
             draft.color = None
     draft.notes = [n for n in draft.notes if not n.startswith("Counted rows per")]
     draft.y, draft.aggregate = counted.column, "distinct"
+    if draft.color == counted.column:
+        draft.color = None
 
 
 def _ratio(draft: Draft, asks: Asks, profile: DataProfile) -> None:
@@ -147,6 +220,16 @@ def _splits(draft: Draft, asks: Asks) -> None:
         if draft.color is None:
             draft.color = column
             return
+
+
+def _mix(draft: Draft, asks: Asks, profile: DataProfile) -> None:
+    """ "generation mix since 2010": the parts of the whole, split by the main category."""
+    if not asks.mix or draft.color or draft.chart not in _SERIES_CHARTS:
+        return
+    category = defaults.best_category(profile, exclude={draft.x or ""})
+    if category is not None:
+        draft.color = category
+        draft.notes.append(f"Split by {human(category)} to show the mix")
 
 
 def _within(draft: Draft, asks: Asks) -> None:
@@ -246,6 +329,12 @@ def _transform(draft: Draft, asks: Asks, profile: DataProfile) -> None:
         if draft.chart not in _SERIES_CHARTS:
             draft.chart = "line"
     draft.transform = transform
+
+
+def _ranked_periods(draft: Draft, asks: Asks, profile: DataProfile) -> None:
+    """ "top 5 years for fossil fuel generation": a ranking of periods is a bar chart."""
+    if asks.limit and draft.chart == "line" and not asks.chart_asked and draft.transform is None:
+        draft.chart = "bar"
 
 
 def _share_of_value(draft: Draft, asks: Asks) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ingest.profile import ColumnRole, DataProfile
+from planner import defaults
 from planner.matching import Mention, Token, canonical, is_stop, name_stems
 from planner.plan import Aggregate
 from planner.question import Reading, aggregate_word
@@ -52,6 +53,8 @@ class Slots:
     unmatched_group: list[str] = field(default_factory=list)
     unmatched_other: list[str] = field(default_factory=list)
     row_noun_tokens: set[int] = field(default_factory=set)  # words naming the rows ("cars")
+    all_rows: bool = False  # "all stocks": every series of the file, not a count
+    ranked: bool = False  # "top 10 cars": the rows are ranked
 
 
 def read_slots(
@@ -74,7 +77,9 @@ def read_slots(
         near = _lead(tokens, m.start, _SKIP)
         slot = Slot(column=m.column, role=profile.column(m.column).role, start=m.start)
         slot.aggregate = next((aggs[k] for k in lead[:1] if k in aggs), None)
-        slot.counted = any(k in count_ends for k in (*near[:1], m.start - 1))
+        slot.counted = any(k in count_ends for k in (*near[:1], m.start - 1)) or (
+            m.end < len(tokens) and tokens[m.end].low in ("count", "counts")
+        )  # "species count by island"
         slot.grouped = bool(near) and (
             tokens[near[0]].low in GROUP_WORDS or _phrase_before(tokens, near[0], ("based", "on"))
         )
@@ -127,10 +132,20 @@ def _row_counts(
 
 def row_nouns(profile: DataProfile) -> frozenset[str]:
     """What the rows are, from the file's name: "airports.csv" holds airports, "cars.json" cars.
-    Synonyms count too ("jobs" in "us-employment.csv")."""
+    Synonyms count too ("jobs" in "us-employment.csv"), and so does the step of a regular
+    series: the rows of a daily file are days."""
     stem_of_name = profile.file_name.rsplit(".", 1)[0]
     nouns = {s for s in name_stems(stem_of_name) if len(s) > 2 and not s.isdigit()}
-    return frozenset(nouns | {canonical(n) for n in nouns})
+    unit = row_unit(profile)
+    return frozenset(nouns | {canonical(n) for n in nouns} | ({unit} if unit else set()))
+
+
+def row_unit(profile: DataProfile) -> str | None:
+    """ "day" when each row is one day of a daily series (likewise week, month, year)."""
+    time = defaults.time_column(profile)
+    if time is None or profile.column(time).distinct < 0.9 * profile.rows:
+        return None
+    return defaults.series_step(profile.column(time))
 
 
 def _row_nouns(
@@ -145,6 +160,9 @@ def _row_nouns(
             out.row_noun_tokens.add(i)
             if tok.low != tok.stem:  # a plural names the rows: "airports", "cars"
                 out.count_noun = out.count_noun or tok.low
+            before = [t.low for t in tokens[max(0, i - 3) : i]]
+            out.all_rows |= bool(before) and before[-1] in ("all", "every")
+            out.ranked |= any(w in ("top", "bottom") for w in before)
 
 
 def _lead(tokens: Sequence[Token], start: int, skip: frozenset[str]) -> list[int]:

@@ -139,6 +139,7 @@ def prepare_question(question: str, profile: DataProfile) -> PreparedQuestion:
     file_words = _file_words(profile)
     known = file_words | _general_words()
     targets = sorted(file_words | _intent_targets())
+    codes = sorted(_codes(profile))
     corrections: dict[str, str] = {}
     notes: list[str] = []
 
@@ -148,18 +149,33 @@ def prepare_question(question: str, profile: DataProfile) -> PreparedQuestion:
         expansion = _expansion(low, file_words) or _superlative(low, file_words)
         if expansion is not None:
             return expansion
-        if len(low) < MIN_LENGTH or low in known or stem(low) in known:
+        if low in known or stem(low) in known:
             return word
-        meant = _closest(low, targets) or _closest(stem(low), targets)
+        if len(low) < MIN_LENGTH:
+            meant = _closest(low, codes) if len(low) == 4 else None
+        else:
+            meant = _closest(low, targets) or _closest(stem(low), targets)
         if meant is None:
             return word
         corrections[word] = meant
         return meant
 
+    text = _ranked_superlatives(_shorten(text, file_words), file_words)
     fixed = _join_split_words(_WORD.sub(fix, text), file_words)
     for typed, meant in corrections.items():
         notes.append(f"Read “{typed}” as “{meant}”")
     return PreparedQuestion(fixed, notes, corrections)
+
+
+def _shorten(text: str, file_words: frozenset[str]) -> str:
+    """ "gdp per capita" → "gdp percap" when the file's own word is the shorthand."""
+    for short, longs in ABBREVIATIONS.items():
+        if short not in file_words:
+            continue
+        for long in longs:
+            if " " in long:
+                text = re.sub(rf"\b{re.escape(long)}\b", short, text, flags=re.IGNORECASE)
+    return text
 
 
 def _join_split_words(text: str, file_words: frozenset[str]) -> str:
@@ -189,17 +205,48 @@ def _expansion(low: str, file_words: frozenset[str]) -> str | None:
 
 
 def _superlative(low: str, file_words: frozenset[str]) -> str | None:
-    """ "heaviest" → "max weight" when the file has a weight (or mass) column."""
+    """ "heaviest" → "highest weight" when the file has a weight (or mass) column."""
     found = SUPERLATIVES.get(low)
     if found is None:
         return None
-    aggregate, concepts = found
+    aggregate, concept = found[0], _concept(found[1], file_words)
+    if concept is None:
+        return None
+    return f"{'highest' if aggregate == 'max' else 'lowest'} {concept}"
+
+
+def _concept(concepts: tuple[str, ...], file_words: frozenset[str]) -> str | None:
     for concept in concepts:
         if concept in file_words or any(
             canonical(stem(w)) == canonical(concept) for w in file_words
         ):
-            return f"{aggregate} {concept}"
+            return concept
     return None
+
+
+_RANKED = re.compile(
+    r"\b(?:(?P<lead>top|bottom)\s+(?P<n1>\d+)\s+(?P<s1>[a-z]+)|(?P<s2>[a-z]+)\s+(?P<n2>\d+))"
+    r"\s+(?P<noun>[a-z]+)",
+    re.IGNORECASE,
+)
+
+
+def _ranked_superlatives(text: str, file_words: frozenset[str]) -> str:
+    """ "heaviest 10 cars" → "top 10 cars by weight"; "top 10 wettest days" → "top 10 days by
+    precipitation": a superlative with a number ranks the rows."""
+
+    def rank(m: re.Match[str]) -> str:
+        word = (m.group("s1") or m.group("s2")).lower()
+        found = SUPERLATIVES.get(word)
+        concept = _concept(found[1], file_words) if found else None
+        if found is None or concept is None:
+            return m.group(0)
+        lead = "top" if found[0] == "max" else "bottom"  # "top 5 lightest": the 5 lowest
+        if (m.group("lead") or "top").lower() == "bottom":
+            lead = "bottom" if lead == "top" else "top"
+        return f"{lead} {m.group('n1') or m.group('n2')} {m.group('noun')} by {concept}"
+
+    return _RANKED.sub(rank, text)
 
 
 def _closest(word: str, targets: list[str]) -> str | None:
@@ -229,6 +276,16 @@ def _file_words(profile: DataProfile) -> frozenset[str]:
     return frozenset(w for w in words if len(w) > 1)
 
 
+def _codes(profile: DataProfile) -> set[str]:
+    """Short all-capital names and values ("AAPL", "GOOG"), lower case: typed codes are often
+    one letter off ("appl")."""
+    found = {c.name for c in profile.columns}
+    for col in profile.columns:
+        if col.role in ("category", "boolean"):
+            found.update(col.values[:100])
+    return {c.lower() for c in found if c.isupper() and c.isalpha() and 3 <= len(c) <= 5}
+
+
 def _words(text: str) -> Iterable[str]:
     spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)
     return (w.lower() for w in _WORD.findall(spaced))
@@ -256,6 +313,6 @@ def _general_words() -> frozenset[str]:
 def _intent_targets() -> frozenset[str]:
     return frozenset(
         w
-        for w in _INTENT_WORDS | AGGREGATE_WORDS.keys() | GRAIN_WORDS.keys()
-        if len(w) >= MIN_LENGTH
+        for w in _INTENT_WORDS | AGGREGATE_WORDS.keys() | GRAIN_WORDS.keys() | STOP_WORDS
+        if len(w) >= MIN_LENGTH + 1
     )

@@ -37,7 +37,8 @@ _PATTERNS: tuple[tuple[TransformKind, re.Pattern[str]], ...] = (
     (
         "yoy",
         re.compile(
-            r"\byoy\b|\by/y\b|\byear[- ](?:over|on)[- ]year\b|\bvs\.? (?:the )?(?:previous|last|"
+            r"\byoy(?: (?:change|growth|%))?\b|\by/y\b|\byear[- ](?:over|on)[- ]year"
+            r"(?: (?:change|growth))?\b|\bvs\.? (?:the )?(?:previous|last|"
             r"prior) year\b|\bannual (?:growth|change)\b|\bsame (?:month|period) last year\b"
         ),
     ),
@@ -46,7 +47,8 @@ _PATTERNS: tuple[tuple[TransformKind, re.Pattern[str]], ...] = (
         re.compile(
             r"(?:%|\bpercent|\bpct|\bpercentage)\s*change\b|\bgrowth rate\b|\bchange from "
             r"(?:the )?previous\b|\b(?:day|week|month|quarter)[- ](?:over|on)[- ](?:day|week|"
-            r"month|quarter)\b|\bmom\b|\bqoq\b|\bperiod over period\b|\bgrowth\b"
+            r"month|quarter)\b|\bmom\b|\bqoq\b|\bperiod over period\b"
+            r"|(?:%|\bpercent|\bpct|\bpercentage) growth\b"
         ),
     ),
     (
@@ -166,9 +168,11 @@ def counted_distinct(
     column right after a count phrase is counted by its distinct values, not by rows — unless the
     question also breaks the chart down by that same column ("number of X for each X")."""
     for m in mentions:
-        if profile.column(m.column).role not in ("category", "id", "text"):
-            continue
         lead = " ".join(t.low for t in tokens[max(0, m.start - 3) : m.start])
+        role = profile.column(m.column).role
+        said = re.search(r"\b(?:different|distinct|unique)$", lead) is not None
+        if role not in ("category", "id", "text") and not (role == "number" and said):
+            continue  # "how many different party sizes": distinct numbers, when said
         if not (lead and _DISTINCT.search(lead + " ")):
             continue
         again = [o for o in mentions if o.column == m.column and o.start != m.start]

@@ -28,7 +28,7 @@ from planner.vocabulary import (
 )
 
 NEGATIONS = frozenset(
-    {"not", "except", "excluding", "exclude", "without", "besides", "non", "no", "but"}
+    {"not", "except", "excluding", "exclude", "without", "besides", "non", "no", "but", "outside"}
 )
 _YES = frozenset({"yes", "y", "true", "t", "1"})
 _NO = frozenset({"no", "n", "false", "f", "0"})
@@ -50,7 +50,7 @@ class ValueMention:
 
 
 def find_values(
-    tokens: Sequence[Token], mentions: Sequence[Mention], profile: DataProfile
+    tokens: Sequence[Token], mentions: Sequence[Mention], profile: DataProfile, text: str = ""
 ) -> list[ValueMention]:
     """Values named in the question, in question order, without overlaps.
 
@@ -74,12 +74,14 @@ def find_values(
         if col.role in ("category", "boolean"):
             candidates += _aliases(tokens, col)
             candidates += _words(tokens, col)
-    rank = {"exact": 0, "alias": 1, "word": 2}
+            candidates += _prefixes(tokens, col)
+            candidates += _symbols(text or "", tokens, col)
+    rank = {"exact": 0, "symbol": 0, "alias": 1, "word": 2, "prefix": 2}
     for cand in sorted(candidates, key=lambda c: (rank[c.how], -(c.end - c.start), c.start)):
         span = set(range(cand.start, cand.end))
         if span & taken or (span & strong and cand.how != "exact"):
             continue
-        if span & named and cand.how == "word":
+        if span & named and cand.how in ("word", "prefix"):
             continue  # "type of store": "store" names the Store_Name column, not "Village Store"
         if span & strong and not _beats_column(tokens, cand, mentions):
             continue
@@ -179,6 +181,45 @@ def _words(tokens: Sequence[Token], col: ColumnProfile) -> list[ValueMention]:
         values = owners.get(tok.stem, [])
         if len(values) == 1:
             found.append(ValueMention(col.name, values[0], i, i + 1, negated_at(tokens, i), "word"))
+    return found
+
+
+def _prefixes(tokens: Sequence[Token], col: ColumnProfile) -> list[ValueMention]:
+    """ "japanese" → "Japan", "european" → "Europe", "rainy" → "rain": a one-word value that
+    starts a longer question word, a few letters short of it."""
+    found: list[ValueMention] = []
+    singles = {v.lower(): v for v in col.values if v.isalpha() and len(v) >= 4}
+    for i, tok in enumerate(tokens):
+        if tok.kind != "word" or len(tok.low) < 5 or tok.low in STOP_WORDS:
+            continue
+        for low, value in singles.items():
+            if tok.low != low and tok.low.startswith(low) and len(tok.low) - len(low) <= 3:
+                found.append(
+                    ValueMention(col.name, value, i, i + 1, negated_at(tokens, i), "prefix")
+                )
+                break
+    return found
+
+
+def _symbols(text: str, tokens: Sequence[Token], col: ColumnProfile) -> list[ValueMention]:
+    """Values made of digits and signs ("6+", "0-1", "N/A"), found in the raw question, and
+    short codes written exactly ("N vs S" for wind directions)."""
+    found: list[ValueMention] = []
+    codes = all(len(v) <= 3 for v in col.values) and len(col.values) >= 3
+    for value in col.values:
+        odd = any(c.isdigit() for c in value) and not value.replace(".", "").isdigit()
+        code = codes and value.isupper() and value.isalpha()
+        if not (odd or code) or not value.strip():
+            continue
+        for m in re.finditer(rf"(?<![\w+-]){re.escape(value)}(?![\w+])", text):
+            inside = [i for i, t in enumerate(tokens) if m.start() <= t.start < m.end()]
+            if inside:
+                first = inside[0]
+                found.append(
+                    ValueMention(
+                        col.name, value, first, inside[-1] + 1, negated_at(tokens, first), "symbol"
+                    )
+                )
     return found
 
 

@@ -67,6 +67,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     short: tuple(long) for short, long in _COLUMNS["abbreviations"].items()
 }
 
+AMOUNT_WORDS = _word_set(_MEASURES["amount"])
 INTENSIVE_WORDS = _word_set(_MEASURES["intensive"])
 STOCK_WORDS = _word_set(_MEASURES["stock"])
 

@@ -20,6 +20,7 @@ from core.logs import get_logger
 from core.settings import ProviderName, Settings
 from core.slack import slack_client
 from core.worker_status import WorkerStatus
+from ingest.jail import start_ingest_server
 from ingest.limits import IngestLimits
 from planner.code_prompt import CODE_PROMPT_VERSION
 from planner.llm_planner import LLMPlanner
@@ -139,6 +140,7 @@ def make_startup(settings: Settings) -> Any:
         # Start Chromium and the sandbox's warm pool now, so the first chart doesn't pay for it.
         await pipeline.renderer.start()
         await pipeline.executor.start()
+        await start_ingest_server()
         ctx["deps"] = make_deps(settings, pipeline, ctx["redis"])
         chain = pipeline.planner.chain.describe() if pipeline.planner is not None else ""
         status = WorkerStatus(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shutil
 import tempfile
@@ -11,8 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.settings import ProviderName, Settings
+from ingest.jail import ingest_in_child
 from ingest.limits import IngestLimits
-from ingest.load import ingest_file
+from ingest.load import check_size
 from ingest.profile import DataProfile
 from planner.llm_planner import LLMPlanner, PlannedAnswer, plan_with_rules
 from planner.plan import Plan
@@ -68,6 +68,8 @@ async def plot_conversation(
 ) -> list[PlotOutcome]:
     """Ask `questions` as one thread: each turn is a follow-up of the one before ("only EU",
     "make it a line"). One question writes chart.png; several write chart-1.png, chart-2.png…"""
+    # The size check comes before anything starts (the renderer's Chromium takes seconds).
+    check_size(data_path, data_path.name, IngestLimits.from_settings(settings))
     async with LocalThread(settings, data_path, dry_run=dry_run, providers=providers) as thread:
         outcomes: list[PlotOutcome] = []
         for turn, question in enumerate(questions, start=1):
@@ -99,8 +101,8 @@ class LocalThread:
     async def __aenter__(self) -> LocalThread:
         if self.dry_run:
             limits = IngestLimits.from_settings(self.settings)
-            ingested = await asyncio.to_thread(
-                ingest_file, self.data_path, self.data_path.name, self.workdir, limits
+            ingested = await ingest_in_child(
+                self.data_path, self.data_path.name, self.workdir, limits
             )
             self._profile = ingested.profile
             chain = make_chain(self.settings, self.providers)

@@ -20,8 +20,8 @@ from pathlib import Path
 from core.errors import CodeFailed, CodeTimedOut
 from core.logs import get_logger
 from core.progress import Progress, no_progress
+from ingest.jail import ingest_in_child
 from ingest.limits import IngestLimits
-from ingest.load import ingest_file
 from ingest.profile import DataProfile
 from planner.compile import compile_chart
 from planner.compile_extras import compile_extras
@@ -86,20 +86,35 @@ class Pipeline:
         *,
         progress: Progress = no_progress,
         asker: Asker | None = None,
+        sheet: str | int | None = None,
     ) -> ChartResult:
         """Ingest a raw file, then `answer`."""
         timings: dict[str, float] = {}
         await progress("reading")
         with _timer(timings, "ingest"):
-            data = await self.ingest(data_path, file_name, workdir)
+            data = await self.ingest(data_path, file_name, workdir, sheet=sheet, progress=progress)
         result = await self.answer(data, question, progress=progress, asker=asker)
         result.timings_ms = timings | result.timings_ms
         return result
 
-    async def ingest(self, data_path: Path, file_name: str, workdir: Path) -> ReadyData:
-        # Parsing is CPU-bound pandas work: keep it off the event loop so the worker still
-        # answers ARQ's health checks and other jobs' Slack calls meanwhile.
-        ingested = await asyncio.to_thread(ingest_file, data_path, file_name, workdir, self.limits)
+    async def ingest(
+        self,
+        data_path: Path,
+        file_name: str,
+        workdir: Path,
+        *,
+        sheet: str | int | None = None,
+        progress: Progress = no_progress,
+    ) -> ReadyData:
+        """Untrusted bytes are parsed in a jailed child process (memory, CPU and time limits),
+        never in the worker; the event loop only relays its progress (rows read so far)."""
+
+        async def rows_read(rows: int) -> None:
+            await progress("reading", rows=rows)
+
+        ingested = await ingest_in_child(
+            data_path, file_name, workdir, self.limits, sheet=sheet, progress=rows_read
+        )
         return ReadyData(ingested.parquet_path, ingested.profile)
 
     async def answer(

@@ -49,10 +49,13 @@ class ThreadReply:
         await self._show(text, working_blocks(text, self.request_id), doing="reply in this thread")
         await self._assistant_status(text)
 
-    async def stage(self, stage: Stage) -> None:
-        """Show which stage has started. Progress is best effort: a failed edit never fails the
-        job (the final message is retried by slack_sdk's own handlers)."""
+    async def stage(self, stage: Stage, *, rows: int | None = None) -> None:
+        """Show which stage has started ("Reading sales.csv… 1,200,000 rows" while reading).
+        Progress is best effort: a failed edit never fails the job (the final message is
+        retried by slack_sdk's own handlers)."""
         text = texts.stage(stage, self.file_name)
+        if rows:
+            text += f" {rows:,} rows"
         if text == self._last_text:
             return
         try:

@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 from core.errors import CodeFailed, CodeRefused, CodeTimedOut
 from core.settings import Settings
+from ingest.jail import ingest_in_child
 from ingest.limits import IngestLimits
-from ingest.load import ingest_file
 from render.limits import trace_points
 from sandbox.executor import RunResult
 from sandbox.factory import make_executor
@@ -43,8 +43,8 @@ async def run_code_file(
                 check_code(code)
             except CodeRefused as exc:
                 return CodeOutcome("refused", "\n".join(exc.reasons), executor.name)
-        ingested = await asyncio.to_thread(
-            ingest_file, data_path, data_path.name, workdir, IngestLimits.from_settings(settings)
+        ingested = await ingest_in_child(
+            data_path, data_path.name, workdir, IngestLimits.from_settings(settings)
         )
         await executor.start()
         try:

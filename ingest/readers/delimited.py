@@ -1,47 +1,71 @@
-"""Read CSV, TSV and other delimited text: encoding, delimiter, title lines and decimal commas."""
+"""Read CSV, TSV and other delimited text: encoding, delimiter, title lines and decimal commas.
+
+The layout (delimiter, title lines, width, decimal mark) is decided on the first 64 kB; the file
+is then parsed by pyarrow's multithreaded CSV reader in blocks, every cell as text, counting rows
+as it goes so that a file over the row limit stops at the limit, not at its end. Text that isn't
+UTF-8 is transcoded once, chunk by chunk, into the job's scratch folder first.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-import itertools
-import re
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any
 
-import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 
-from core.errors import EmptyFile, TooManyColumns, TooManyRows
+from core.errors import EmptyFile, TooManyColumns, TooManyRows, UnparseableFile
 from ingest.limits import IngestLimits
-from ingest.table import FileKind, LoadedTable
-from ingest.text import decode_text
+from ingest.readers.csv_layout import (
+    DELIMITER_NAMES,
+    DELIMITERS,
+    EXCEL_SEP_LINE,
+    Layout,
+    sample_of,
+    text_layout,
+)
+from ingest.readers.padded_csv import read_padded
+from ingest.table import FileKind, LoadedTable, RowsRead
+from ingest.text import detect_file_encoding, read_text_head, transcode_to_utf8
 
-DELIMITERS = (",", ";", "\t", "|")
-_DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "pipes (|)"}
 SAMPLE_CHARS = 64 * 1024
-_SNIFF_CHARS = 8 * 1024  # csv.Sniffer's regexes get slow on long hostile lines
-_SAMPLE_ROWS = 60
-_PREAMBLE_ROWS = 20
-
-# Excel writes this first line in some locales' CSV exports.
-_EXCEL_SEP_LINE = re.compile(r"\Asep=(.)\r?\n")
-# A separator followed by exactly three digits could be either mark (1,234 / 1.234): no evidence.
-_COMMA_DECIMAL = re.compile(r"^[-+]?(?:\d{1,3}(?:\.\d{3})+,\d+|\d+,(?:\d{1,2}|\d{4,}))$")
-_DOT_DECIMAL = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+\.\d+|\d+\.(?:\d{1,2}|\d{4,}))$")
-_NUMBER_NOISE = re.compile(r"[\s\u00a0$€£%()]")
+MAX_HEADER_CHARS = 64 * 1024 * 1024  # how far to read for a header line with very many columns
+BLOCK_BYTES = 8 * 1024 * 1024
+BIG_BLOCK_BYTES = 128 * 1024 * 1024  # retried once when one row is longer than a block
+UNCLOSED_QUOTE = 'a quoted value is never closed (look for a stray " character)'
 
 
-@dataclass(frozen=True)
-class _Layout:
-    delimiter: str
-    skip_lines: int  # title lines above the header
-    width: int  # columns to read
-    decimal: Literal[".", ","]
+@dataclass
+class _BadRows:
+    """Rows pyarrow could not fit to the layout: too long (skipped, as spreadsheets' CSV
+    readers do), too short (padded by the slower reader), or an unclosed quote."""
+
+    short: int = 0
+    long: int = 0
+    unclosed_quote: bool = False
+
+    def __call__(self, row: Any) -> str:  # a pyarrow.csv.InvalidRow
+        expected, actual = row.expected_columns, row.actual_columns
+        text = str(row.text)
+        if actual < expected:
+            if text.count('"') % 2:
+                self.unclosed_quote = True
+            self.short += 1
+        else:
+            self.long += 1
+        return "skip"
 
 
-def read_delimited(path: Path, file_name: str, limits: IngestLimits, kind: FileKind) -> LoadedTable:
+def read_delimited(
+    path: Path,
+    file_name: str,
+    limits: IngestLimits,
+    kind: FileKind,
+    *,
+    scratch: Path,
+    on_rows: RowsRead | None = None,
+) -> LoadedTable:
     """Read a delimited text file; the first non-title row is the header.
 
     Args:
@@ -49,151 +73,122 @@ def read_delimited(path: Path, file_name: str, limits: IngestLimits, kind: FileK
         file_name: the person's name for it, for messages.
         limits: row and column limits.
         kind: "tsv" when the name says so (tabs are then preferred), else "csv".
+        scratch: a folder for a UTF-8 copy when the file is in another encoding.
+        on_rows: told the number of rows read so far, after each block.
     """
-    decoded = decode_text(path.read_bytes())
-    notes = [decoded.note] if decoded.note else []
-    text = decoded.text
-    forced: str | None = None
-    sep_line = _EXCEL_SEP_LINE.match(text)
-    if sep_line is not None and sep_line.group(1) in DELIMITERS:
-        forced = sep_line.group(1)
-        text = text[sep_line.end() :]
-    if not text.strip():
+    encoding = detect_file_encoding(path)
+    notes = [encoding.note] if encoding.note else []
+    head = read_text_head(path, encoding, min_chars=SAMPLE_CHARS, max_chars=MAX_HEADER_CHARS)
+    if not head.strip():
         raise EmptyFile(file_name)
-
-    layout = _layout(_sample(text), forced, prefer_tab=kind == "tsv")
+    skip_extra, forced = 0, None
+    sep_line = EXCEL_SEP_LINE.match(head)
+    if sep_line is not None and sep_line.group(1) in DELIMITERS:
+        forced, skip_extra = sep_line.group(1), 1
+        head = head[sep_line.end() :]
+    if not head.strip():
+        raise EmptyFile(file_name)
+    layout = text_layout(sample_of(head, SAMPLE_CHARS), forced, prefer_tab=kind == "tsv")
     if layout.width > limits.max_columns:
         raise TooManyColumns(file_name, layout.width, limits.max_columns)
+    notes.extend(_layout_notes(layout))
+
+    source = path
+    if not encoding.is_plain_utf8:
+        source = transcode_to_utf8(path, encoding, scratch / "utf8.csv")
+    skip = layout.skip_lines + skip_extra
+    bad = _BadRows()
+    columns = _read_blocks(_Source(source, layout, skip, limits, file_name, bad, on_rows))
+    if bad.unclosed_quote:
+        raise UnparseableFile(file_name, "CSV", UNCLOSED_QUOTE)
+    if bad.short:
+        # Short rows (trailing empty cells left out) are common in exports; pad them.
+        columns = read_padded(source, layout, skip, limits.max_rows, file_name, on_rows)
+    if not columns or not len(columns[0]):
+        raise EmptyFile(file_name)
+    labels: list[object] = [column[0].as_py() for column in columns]
+    data = [column.slice(1) for column in columns]
+    if len(data[0]) > limits.max_rows:
+        raise TooManyRows(file_name, limits.max_rows)
+    kind_read: FileKind = "tsv" if layout.delimiter == "\t" else "csv"
+    return LoadedTable(data, labels, kind_read, notes=notes, decimal=layout.decimal)
+
+
+def _layout_notes(layout: Layout) -> list[str]:
+    notes = []
     if layout.delimiter not in (",", "\t"):
-        notes.append(f"Read the columns as separated by {_DELIMITER_NAMES[layout.delimiter]}")
+        notes.append(f"Read the columns as separated by {DELIMITER_NAMES[layout.delimiter]}")
     if layout.skip_lines:
         lines = "line" if layout.skip_lines == 1 else "lines"
         notes.append(f"Skipped {layout.skip_lines} title {lines} above the column names")
     if layout.decimal == ",":
         notes.append("Read numbers written with a decimal comma (1.234,56 means 1234.56)")
-
-    try:
-        raw = pd.read_csv(
-            io.StringIO(text),
-            sep=layout.delimiter,
-            header=None,
-            names=list(range(layout.width)),
-            dtype=str,
-            keep_default_na=False,  # "NA" is North America in a region column
-            na_values=[""],
-            skiprows=layout.skip_lines,
-            nrows=limits.max_rows + 2,  # the header row, and one row over the limit
-            skip_blank_lines=True,
-            on_bad_lines="skip",
-            engine="c",
-        )
-    except pd.errors.EmptyDataError as exc:
-        raise EmptyFile(file_name) from exc
-    if raw.empty:
-        raise EmptyFile(file_name)
-    header = [None if pd.isna(v) else v for v in raw.iloc[0].tolist()]
-    df = raw.iloc[1:].reset_index(drop=True)
-    df.columns = pd.Index(header, dtype=object)
-    if len(df) > limits.max_rows:
-        raise TooManyRows(file_name, limits.max_rows)
-    kind_read: FileKind = "tsv" if layout.delimiter == "\t" else "csv"
-    return LoadedTable(df=df, kind=kind_read, notes=notes, decimal=layout.decimal)
+    return notes
 
 
-def _sample(text: str) -> str:
-    """The start of `text`, cut at a line end when there is one."""
-    sample = text[:SAMPLE_CHARS]
-    if len(text) > SAMPLE_CHARS:
-        cut = sample.rfind("\n")
-        if cut > 0:
-            sample = sample[:cut]
-    return sample
+@dataclass(frozen=True)
+class _Source:
+    """What the fast reader needs to know about one file."""
+
+    path: Path  # UTF-8 text
+    layout: Layout
+    skip: int  # lines above the header row
+    limits: IngestLimits
+    file_name: str
+    bad: _BadRows
+    on_rows: RowsRead | None
 
 
-def _layout(sample: str, forced: str | None, *, prefer_tab: bool) -> _Layout:
-    delimiter = forced or detect_delimiter(sample, prefer_tab=prefer_tab)
-    rows = _rows(sample, delimiter)
-    if not rows:
-        return _Layout(delimiter, 0, 1, ".")
-    counts = [len(row) for _, row in rows]
-    modal = _mode(counts[1:] or counts)
-    header_at = _header_index(rows, modal)
-    skip_lines = rows[header_at][0]
-    width = max(len(rows[header_at][1]), modal)
-    cells = [cell for _, row in rows[header_at + 1 :] for cell in row]
-    return _Layout(delimiter, skip_lines, width, _decimal_mark(cells))
-
-
-def detect_delimiter(sample: str, *, prefer_tab: bool = False) -> str:
-    """The delimiter that splits the sample's lines into the most consistent number of fields.
-
-    csv.Sniffer breaks ties between equally consistent candidates; a single-column file gets ",".
-    """
-    scores: dict[str, tuple[bool, float, int]] = {}
-    for delimiter in DELIMITERS:
-        counts = [len(row) for _, row in _rows(sample, delimiter)]
-        if not counts:
-            continue
-        data_counts = counts[1:] or counts
-        modal = _mode(data_counts)
-        consistency = data_counts.count(modal) / len(data_counts)
-        scores[delimiter] = (modal > 1, round(consistency, 2), modal)
-    usable = {d: s for d, s in scores.items() if s[0]}
-    if not usable:
-        return ","
-    if prefer_tab and "\t" in usable and usable["\t"][1] >= 0.9:
-        return "\t"
-    best = max(usable.values(), key=lambda s: s[:2])
-    tied = [d for d, s in usable.items() if s[:2] == best[:2]]
-    if len(tied) > 1:
+def _read_blocks(source: _Source) -> list[pa.ChunkedArray]:
+    """All cells as text, the header row included, stopping one row past the limit. A row
+    longer than a block is read again with bigger blocks, once."""
+    for block_bytes in (BLOCK_BYTES, BIG_BLOCK_BYTES):
         try:
-            sniffed = csv.Sniffer().sniff(sample[:_SNIFF_CHARS], delimiters="".join(tied))
-        except csv.Error:
-            sniffed = None
-        if sniffed is not None and sniffed.delimiter in tied:
-            return str(sniffed.delimiter)
-    return max(tied, key=lambda d: usable[d][2])
+            return _stream(source, block_bytes)
+        except pa.ArrowInvalid as exc:
+            if "straddling" not in str(exc):
+                raise
+            failure = exc
+    raise UnparseableFile(
+        source.file_name, "CSV", f"one row is longer than 128 MB, or {UNCLOSED_QUOTE}"
+    ) from failure
 
 
-def _rows(sample: str, delimiter: str) -> list[tuple[int, list[str]]]:
-    """Up to `_SAMPLE_ROWS` non-blank rows with the 0-based line each starts on."""
-    reader = csv.reader(io.StringIO(sample), delimiter=delimiter)
-    rows: list[tuple[int, list[str]]] = []
-    try:
-        while len(rows) < _SAMPLE_ROWS:
-            start = reader.line_num
-            row = next(reader, None)
-            if row is None:
-                break
-            if any(cell.strip() for cell in row):
-                rows.append((start, row))
-    except csv.Error:
-        pass  # a malformed sample line: judge on the rows read so far
-    return rows
-
-
-def _mode(counts: list[int]) -> int:
-    tally = Counter(counts)
-    return max(tally, key=lambda n: (tally[n], n))
-
-
-def _header_index(rows: list[tuple[int, list[str]]], modal: int) -> int:
-    """Skip title lines ("Sales report", "Exported 2024-05-01") above the real header."""
-    if modal < 2:
-        return 0
-    for index, (_, row) in enumerate(itertools.islice(rows, _PREAMBLE_ROWS)):
-        filled = sum(1 for cell in row if cell.strip())
-        if len(row) >= modal and filled >= 2:
-            return index
-    return 0
-
-
-def _decimal_mark(cells: list[str]) -> Literal[".", ","]:
-    comma = dot = 0
-    for cell in cells:
-        bare = _NUMBER_NOISE.sub("", cell)
-        if _COMMA_DECIMAL.match(bare):
-            comma += 1
-        elif _DOT_DECIMAL.match(bare):
-            dot += 1
-    return "," if comma > dot else "."
+def _stream(source: _Source, block_bytes: int) -> list[pa.ChunkedArray]:
+    layout, limits, file_name, on_rows = (
+        source.layout,
+        source.limits,
+        source.file_name,
+        source.on_rows,
+    )
+    names = [f"c{i}" for i in range(layout.width)]
+    reader = pacsv.open_csv(
+        source.path,
+        read_options=pacsv.ReadOptions(
+            skip_rows=source.skip, column_names=names, block_size=block_bytes, use_threads=True
+        ),
+        parse_options=pacsv.ParseOptions(
+            delimiter=layout.delimiter, newlines_in_values=True, invalid_row_handler=source.bad
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types={name: pa.string() for name in names},
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+            null_values=[""],  # "NA" is North America in a region column
+        ),
+    )
+    batches: list[pa.RecordBatch] = []
+    rows = 0
+    with reader:
+        for batch in reader:
+            batches.append(batch)
+            rows += batch.num_rows
+            if on_rows is not None:
+                on_rows(max(rows - 1, 0))
+            if rows > limits.max_rows + 1:  # the header row, and one row over the limit
+                raise TooManyRows(file_name, limits.max_rows)
+    if not batches:
+        return []
+    table = pa.Table.from_batches(batches)
+    del batches
+    return list(table.columns)

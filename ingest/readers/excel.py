@@ -1,92 +1,139 @@
-"""Read the first non-empty sheet of an .xlsx workbook, streaming, with zip-bomb checks first.
+"""Read one sheet of an .xlsx workbook, streaming, after checks on the zip container.
 
-openpyxl parses with defusedxml when it is installed (it is a dependency), so entity-expansion
-attacks in the sheet XML are refused by the parser; the zip container is checked here.
+The sheet is the one asked for (a name, any case, or a 1-based number), else the first that holds
+a value. Before openpyxl parses anything, `xlsx_checks` refuses zip bombs, parts that declare XML
+entities, and sheets with more rows than the limit (counted in the compressed stream, so a
+two-million-row sheet is refused in a second rather than after minutes of parsing). openpyxl
+parses with defusedxml (a dependency), reads cached formula results only (`data_only`) and never
+evaluates a formula.
 """
 
 from __future__ import annotations
 
 import warnings
-import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import openpyxl
-import pandas as pd
 
-from core.errors import TooManyColumns, TooManyRows, UnparseableFile
-from ingest.limits import IngestLimits, describe_bytes
-from ingest.table import KIND_LABELS, LoadedTable
+from core.errors import EmptyFile, SheetNotFound, TooManyColumns, TooManyRows
+from ingest.limits import IngestLimits
+from ingest.python_values import column_from_python
+from ingest.readers.xlsx_checks import check_sheet_rows, check_zip_container, sheet_parts
+from ingest.table import LoadedTable, RowsRead
 
-MAX_ZIP_ENTRIES = 10_000
-_KIND = KIND_LABELS["xlsx"]
+SheetChoice = str | int | None
+MAX_NAMED_SHEETS = 5
+_PROGRESS_EVERY = 50_000
 
 
-def read_xlsx(path: Path, file_name: str, limits: IngestLimits) -> LoadedTable:
-    """Read the first sheet that holds a value; its first non-empty row is the header."""
+def read_xlsx(
+    path: Path,
+    file_name: str,
+    limits: IngestLimits,
+    *,
+    sheet: SheetChoice = None,
+    on_rows: RowsRead | None = None,
+) -> LoadedTable:
+    """Read the chosen sheet, or the first that holds a value; its first non-empty row is the
+    header."""
     check_zip_container(path, file_name, limits)
+    parts = sheet_parts(path)
+    # Count the rows of the sheet to be read (the first one, unless one was asked for) before
+    # openpyxl spends minutes parsing a sheet that is over the limit anyway.
+    names = list(parts)
+    if names:
+        index = _chosen_index(sheet, names, file_name) if sheet is not None else 0
+        check_sheet_rows(path, parts[names[index]], file_name, limits)
     # openpyxl warns about every extension it drops (data validation, slicers...); none matter
     # for reading values, and pytest turns warnings into errors.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
         try:
-            return _read_first_sheet(workbook, file_name, limits)
+            return _read_workbook(workbook, parts, path, file_name, limits, sheet, on_rows)
         finally:
             workbook.close()
 
 
-def check_zip_container(path: Path, file_name: str, limits: IngestLimits) -> None:
-    """Refuse zips that unpack to far more than they weigh, before anything decompresses them.
-
-    The sizes come from the central directory; Python's zipfile stops reading a member at its
-    declared size, so a member cannot lie its way past this check.
-    """
-    try:
-        with zipfile.ZipFile(path) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise UnparseableFile(file_name, _KIND, "the .xlsx (zip) container is damaged") from exc
-    if len(entries) > MAX_ZIP_ENTRIES:
-        raise UnparseableFile(file_name, _KIND, f"it holds {len(entries):,} parts, too many")
-    unpacked = sum(entry.file_size for entry in entries)
-    if unpacked > limits.max_unpacked_bytes:
-        raise UnparseableFile(
-            file_name,
-            _KIND,
-            f"it unpacks to {describe_bytes(unpacked)}, more than the "
-            f"{describe_bytes(limits.max_unpacked_bytes)} I can hold; keep fewer rows or split it "
-            "into smaller files",
-        )
-
-
-def _read_first_sheet(workbook: Any, file_name: str, limits: IngestLimits) -> LoadedTable:
+def _read_workbook(
+    workbook: Any,
+    parts: dict[str, str],
+    path: Path,
+    file_name: str,
+    limits: IngestLimits,
+    choice: SheetChoice,
+    on_rows: RowsRead | None,
+) -> LoadedTable:
     sheets = list(workbook.worksheets)
-    skipped: list[str] = []
-    for sheet in sheets:
-        table = _read_sheet(sheet, file_name, limits)
+    names = [str(sheet.title) for sheet in sheets]
+    if choice is not None:
+        index = _chosen_index(choice, names, file_name)
+        check_sheet_rows(path, parts.get(names[index]), file_name, limits)
+        table = _read_sheet(sheets[index], file_name, limits, on_rows)
         if table is None:
-            skipped.append(str(sheet.title))
+            raise EmptyFile(f"{file_name} (sheet “{names[index]}”)")
+        others = [name for name in names if name != names[index]]
+        note = f"Read sheet “{names[index]}”, as asked{_also(others)}"
+        return _loaded(table, names[index], names, note)
+    skipped: list[str] = []
+    for index, sheet in enumerate(sheets):
+        check_sheet_rows(path, parts.get(names[index]), file_name, limits)
+        table = _read_sheet(sheet, file_name, limits, on_rows)
+        if table is None:
+            skipped.append(names[index])
             continue
-        notes = [_sheet_note(str(sheet.title), skipped, len(sheets))]
-        return LoadedTable(df=table, kind="xlsx", notes=notes)
-    return LoadedTable(df=pd.DataFrame(), kind="xlsx", notes=[])
+        return _loaded(table, names[index], names, _sheet_note(names[index], skipped, names))
+    return LoadedTable([], [], "xlsx", sheets=names)
 
 
-def _sheet_note(title: str, skipped: list[str], sheet_count: int) -> str:
+def _loaded(
+    table: tuple[list[object], list[Any]], title: str, names: list[str], note: str
+) -> LoadedTable:
+    labels, columns = table
+    return LoadedTable(columns, labels, "xlsx", notes=[note], sheet=title, sheets=names)
+
+
+def _chosen_index(choice: str | int, names: list[str], file_name: str) -> int:
+    if isinstance(choice, int) or choice.strip().isdigit():
+        number = int(choice)
+        if 1 <= number <= len(names):
+            return number - 1
+        raise SheetNotFound(file_name, f"number {number}", names)
+    wanted = choice.strip().casefold()
+    for index, name in enumerate(names):
+        if name.strip().casefold() == wanted:
+            return index
+    raise SheetNotFound(file_name, f"named “{choice.strip()}”", names)
+
+
+def _sheet_note(title: str, skipped: list[str], names: list[str]) -> str:
     note = f"Read sheet “{title}”"
+    others = [name for name in names if name != title and name not in skipped]
+    details = []
     if skipped:
         empty = ", ".join(f"“{name}”" for name in skipped[:3])
-        were = "was" if len(skipped) == 1 else "were"
-        note += f" ({empty} before it {were} empty)"
-    elif sheet_count > 1:
-        note += f", the first of {sheet_count} sheets; move the one you want first to chart another"
-    return note
+        details.append(f"{empty} before it {'was' if len(skipped) == 1 else 'were'} empty")
+    if others:
+        details.append(f"also in the file: {_names(others)}")
+    return note + (f" ({'; '.join(details)})" if details else "")
 
 
-def _read_sheet(sheet: Any, file_name: str, limits: IngestLimits) -> pd.DataFrame | None:
-    """The sheet as a frame with the header row as labels, or None when it holds no value."""
+def _also(others: Sequence[str]) -> str:
+    return f" (also in the file: {_names(others)})" if others else ""
+
+
+def _names(names: Sequence[str]) -> str:
+    shown = ", ".join(f"“{name}”" for name in names[:MAX_NAMED_SHEETS])
+    more = len(names) - MAX_NAMED_SHEETS
+    return shown + (f" and {more:,} more" if more > 0 else "")
+
+
+def _read_sheet(
+    sheet: Any, file_name: str, limits: IngestLimits, on_rows: RowsRead | None
+) -> tuple[list[object], list[Any]] | None:
+    """The header cells and one Arrow column per column, or None when the sheet holds no value."""
     # The <dimension> tag is written by the producer; a hostile A1:XFD1048576 would make
     # openpyxl pad every row to 16,384 cells and invent a million empty rows.
     sheet.reset_dimensions()
@@ -106,12 +153,14 @@ def _read_sheet(sheet: Any, file_name: str, limits: IngestLimits) -> pd.DataFram
         data.append(row[:width])
         if len(data) > limits.max_rows:
             raise TooManyRows(file_name, limits.max_rows)
+        if on_rows is not None and len(data) % _PROGRESS_EVERY == 0:
+            on_rows(len(data))
     labels = list(header[:width]) + [None] * (width - len(header[:width]))
-    frame = pd.DataFrame.from_records(
-        [row + (None,) * (width - len(row)) for row in data], columns=range(width)
-    )
-    frame.columns = pd.Index(labels, dtype=object)
-    return frame
+    columns = [
+        column_from_python([row[position] if position < len(row) else None for row in data])
+        for position in range(width)
+    ]
+    return labels, columns
 
 
 def _non_empty_rows(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:

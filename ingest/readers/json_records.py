@@ -15,6 +15,7 @@ import pandas as pd
 
 from core.errors import TooManyColumns, TooManyRows, UnparseableFile
 from ingest.limits import IngestLimits
+from ingest.python_values import columns_from_frame
 from ingest.table import LoadedTable
 from ingest.text import decode_text
 
@@ -44,7 +45,7 @@ def read_json(path: Path, file_name: str, limits: IngestLimits) -> LoadedTable:
         notes.append(shape_note)
     if df.shape[1] > limits.max_columns:
         raise TooManyColumns(file_name, df.shape[1], limits.max_columns)
-    return LoadedTable(df=df, kind="json", notes=notes)
+    return LoadedTable(columns_from_frame(df), list(df.columns), "json", notes=notes)
 
 
 def _json_lines(text: str, file_name: str) -> list[Any] | None:

@@ -24,7 +24,7 @@ def test_latin1_semicolon_export_with_decimal_commas(tmp_path: Path, limits: Ing
 
     data = ingest_file(path, "export.csv", tmp_path / "work", limits)
 
-    df = data.df
+    df = data.read_frame()
     assert list(df.columns) == ["Région", "Montant (€)", "Date", "Code postal"]
     assert df["Région"].tolist() == ["Île-de-France", "Bretagne", "Côte d'Azur"]
     assert df["Montant (€)"].tolist() == [1234.56, -12.5, 987.0]
@@ -58,8 +58,8 @@ def test_utf16_csv(tmp_path: Path, limits: IngestLimits, delimiter: str) -> None
 
     data = ingest_file(path, "unicode.csv", tmp_path / "work", limits)
 
-    assert data.df["Ville"].tolist() == ["Zürich", "Genève"]
-    assert data.df["Habitants"].tolist() == [421878, 203856]
+    assert data.read_frame()["Ville"].tolist() == ["Zürich", "Genève"]
+    assert data.read_frame()["Habitants"].tolist() == [421878, 203856]
     assert any("UTF-16" in note for note in data.profile.notes)
     assert data.profile.file_kind == ("tsv" if delimiter == "\t" else "csv")
 
@@ -80,8 +80,8 @@ def test_tsv(tmp_path: Path, limits: IngestLimits) -> None:
 
     data = ingest_file(path, "data.tsv", tmp_path / "work", limits)
 
-    assert list(data.df.columns) == ["city", "population, thousands"]
-    assert data.df["population, thousands"].tolist() == [709, 291]
+    assert list(data.read_frame().columns) == ["city", "population, thousands"]
+    assert data.read_frame()["population, thousands"].tolist() == [709, 291]
     assert data.profile.file_kind == "tsv"
 
 
@@ -91,9 +91,9 @@ def test_pipe_delimited(tmp_path: Path, limits: IngestLimits) -> None:
 
     data = ingest_file(path, "data.txt", tmp_path / "work", limits)
 
-    assert list(data.df.columns) == ["id", "name", "amount"]
-    assert data.df["name"].tolist() == ["a, b", "c", "d"]
-    assert data.df["amount"].tolist() == [10.5, 20.0, 7.0]
+    assert list(data.read_frame().columns) == ["id", "name", "amount"]
+    assert data.read_frame()["name"].tolist() == ["a, b", "c", "d"]
+    assert data.read_frame()["amount"].tolist() == [10.5, 20.0, 7.0]
 
 
 def test_excel_sep_line_sets_the_delimiter(tmp_path: Path, limits: IngestLimits) -> None:
@@ -133,7 +133,7 @@ def test_short_lines_are_padded(tmp_path: Path, limits: IngestLimits) -> None:
 
     data = ingest_file(path, "short.csv", tmp_path / "work", limits)
 
-    assert data.df["c"].isna().tolist() == [True, False]
+    assert data.read_frame()["c"].isna().tolist() == [True, False]
 
 
 def test_title_lines_above_header_are_skipped(tmp_path: Path, limits: IngestLimits) -> None:
@@ -145,8 +145,8 @@ def test_title_lines_above_header_are_skipped(tmp_path: Path, limits: IngestLimi
 
     data = ingest_file(path, "report.csv", tmp_path / "work", limits)
 
-    assert list(data.df.columns) == ["region", "q1", "q2"]
-    assert data.df["q2"].tolist() == [2, 4]
+    assert list(data.read_frame().columns) == ["region", "q1", "q2"]
+    assert data.read_frame()["q2"].tolist() == [2, 4]
     assert any("title lines" in note for note in data.profile.notes)
 
 
@@ -156,7 +156,7 @@ def test_na_text_is_a_value_not_a_blank(tmp_path: Path, limits: IngestLimits) ->
 
     data = ingest_file(path, "regions.csv", tmp_path / "work", limits)
 
-    assert data.df["region"].tolist() == ["NA", "EU"]
+    assert data.read_frame()["region"].tolist() == ["NA", "EU"]
 
 
 def test_single_column(tmp_path: Path, limits: IngestLimits) -> None:
@@ -165,7 +165,7 @@ def test_single_column(tmp_path: Path, limits: IngestLimits) -> None:
 
     data = ingest_file(path, "one.csv", tmp_path / "work", limits)
 
-    assert data.df["value"].tolist() == [1, 2, 3]
+    assert data.read_frame()["value"].tolist() == [1, 2, 3]
 
 
 def test_header_only_csv_is_empty(tmp_path: Path, limits: IngestLimits) -> None:
@@ -242,5 +242,5 @@ def test_day_first_dates_found_beyond_the_first_rows(tmp_path: Path, limits: Ing
 
     data = ingest_file(path, "hours.csv", tmp_path / "work", limits)
 
-    assert data.df["when"].tolist() == list(days)
+    assert data.read_frame()["when"].tolist() == list(days)
     assert any("day/month/year" in note for note in data.profile.notes)

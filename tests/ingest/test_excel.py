@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 import zipfile
 from pathlib import Path
@@ -11,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from core.errors import EmptyFile, TooManyColumns, TooManyRows, UnparseableFile
+from core.errors import EmptyFile, SheetNotFound, TooManyColumns, TooManyRows, UnparseableFile
 from ingest.limits import IngestLimits
 from ingest.load import ingest_file, load_file
 from tests.ingest.files import cache_formula_results, rewrite_member, write_xlsx
@@ -32,9 +33,12 @@ def test_reads_second_sheet_when_first_is_empty(tmp_path: Path, limits: IngestLi
 
     data = ingest_file(path, "book.xlsx", tmp_path / "work", limits)
 
-    assert list(data.df.columns) == ["region", "month", "revenue"]
-    assert data.df["month"].tolist() == [pd.Timestamp(2024, 1, 1), pd.Timestamp(2024, 2, 1)]
-    assert data.df["revenue"].tolist() == [1200.5, 800.0]
+    assert list(data.read_frame().columns) == ["region", "month", "revenue"]
+    assert data.read_frame()["month"].tolist() == [
+        pd.Timestamp(2024, 1, 1),
+        pd.Timestamp(2024, 2, 1),
+    ]
+    assert data.read_frame()["revenue"].tolist() == [1200.5, 800.0]
     assert data.profile.file_kind == "xlsx"
     assert data.profile.notes[0] == "Read sheet “Sales” (“Cover” before it was empty)"
     assert data.profile.column("month").role == "time"
@@ -49,8 +53,8 @@ def test_header_is_first_non_empty_row(tmp_path: Path, limits: IngestLimits) -> 
     data = ingest_file(path, "offset.xlsx", tmp_path / "work", limits)
 
     # The leading empty column is dropped and named-less columns never reach the profile.
-    assert list(data.df.columns) == ["name", "qty"]
-    assert data.df["qty"].tolist() == [1, 2]
+    assert list(data.read_frame().columns) == ["name", "qty"]
+    assert data.read_frame()["qty"].tolist() == [1, 2]
 
 
 def test_formula_cells_read_as_values_or_text(tmp_path: Path, limits: IngestLimits) -> None:
@@ -70,10 +74,10 @@ def test_formula_cells_read_as_values_or_text(tmp_path: Path, limits: IngestLimi
 
     data = ingest_file(path, "formulas.xlsx", tmp_path / "work", limits)
 
-    assert data.df["link"].tolist() == ["y", "w"]
-    assert data.df["note"].tolist() == ["plain", "=not a formula"]
+    assert data.read_frame()["link"].tolist() == ["y", "w"]
+    assert data.read_frame()["note"].tolist() == ["plain", "=not a formula"]
     # D3 has no saved result: it is blank rather than formula text.
-    assert data.df["total"].isna().tolist() == [False, True]
+    assert data.read_frame()["total"].isna().tolist() == [False, True]
 
 
 def test_empty_workbook(tmp_path: Path, limits: IngestLimits) -> None:
@@ -179,3 +183,79 @@ def test_truncated_xlsx_is_unparseable(tmp_path: Path, limits: IngestLimits) -> 
 
     with pytest.raises(UnparseableFile):
         load_file(path, "cut.xlsx", limits)
+
+
+def _three_sheets(tmp_path: Path) -> Path:
+    return write_xlsx(
+        tmp_path / "book.xlsx",
+        {
+            "Data": [["region", "revenue"], ["North", 10], ["South", 20]],
+            "Notes": [["note"], ["checked by Ana"]],
+            "Q3": [["month", "units"], ["Jul", 1], ["Aug", 2], ["Sep", 3]],
+        },
+    )
+
+
+def test_first_sheet_is_read_and_the_others_are_named(tmp_path: Path, limits: IngestLimits) -> None:
+    data = ingest_file(_three_sheets(tmp_path), "book.xlsx", tmp_path / "work", limits)
+
+    assert data.profile.sheet == "Data"
+    assert data.profile.sheets == ["Data", "Notes", "Q3"]
+    assert data.profile.notes[0] == "Read sheet “Data” (also in the file: “Notes”, “Q3”)"
+
+
+@pytest.mark.parametrize("choice", ["q3", " Q3 ", 3, "3"])
+def test_sheet_chosen_by_name_in_any_case_or_by_number(
+    tmp_path: Path, limits: IngestLimits, choice: str | int
+) -> None:
+    data = ingest_file(
+        _three_sheets(tmp_path), "book.xlsx", tmp_path / "work", limits, sheet=choice
+    )
+
+    assert data.read_frame()["units"].tolist() == [1, 2, 3]
+    assert data.profile.sheet == "Q3"
+    assert data.profile.notes[0] == "Read sheet “Q3”, as asked (also in the file: “Data”, “Notes”)"
+
+
+@pytest.mark.parametrize(("choice", "wanted"), [("Summary", "named “Summary”"), (4, "number 4")])
+def test_unknown_sheet_names_the_sheets_that_exist(
+    tmp_path: Path, limits: IngestLimits, choice: str | int, wanted: str
+) -> None:
+    with pytest.raises(SheetNotFound) as caught:
+        ingest_file(_three_sheets(tmp_path), "book.xlsx", tmp_path / "work", limits, sheet=choice)
+
+    message = caught.value.user_message
+    assert f"has no sheet {wanted}" in message
+    assert "“Data”, “Notes”, “Q3”" in message
+
+
+def test_first_sheet_without_a_table_is_skipped_and_said(
+    tmp_path: Path, limits: IngestLimits
+) -> None:
+    path = write_xlsx(
+        tmp_path / "book.xlsx",
+        {"Cover": [[None], []], "Sales": [["region", "n"], ["EU", 1]], "Q3": [["x"], [1]]},
+    )
+
+    data = ingest_file(path, "book.xlsx", tmp_path / "work", limits)
+
+    assert data.profile.sheet == "Sales"
+    assert data.profile.notes[0] == (
+        "Read sheet “Sales” (“Cover” before it was empty; also in the file: “Q3”)"
+    )
+
+
+def test_rows_over_the_limit_are_counted_before_parsing(tmp_path: Path) -> None:
+    limits = IngestLimits(max_bytes=64 * 1024 * 1024, max_rows=1000, max_columns=10)
+    rows = "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>' for n in range(1, 5002))
+    path = write_xlsx(tmp_path / "long.xlsx", {"S": [["n"], [1]]})
+    rewrite_member(
+        path,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: re.sub(
+            rb"<sheetData>.*</sheetData>", f"<sheetData>{rows}</sheetData>".encode(), xml
+        ),
+    )
+
+    with pytest.raises(TooManyRows):
+        load_file(path, "long.xlsx", limits)

@@ -50,10 +50,10 @@ def test_accepted_shapes(tmp_path: Path, limits: IngestLimits, document: Any) ->
 
     data = ingest_file(path, "data.json", tmp_path / "work", limits)
 
-    assert list(data.df.columns) == ["city", "day", "temp"]
-    assert data.df["city"].tolist() == ["Oslo", "Rome"]
-    assert data.df["temp"].tolist() == [-3.5, 11.0]
-    assert data.df["day"].tolist() == [pd.Timestamp(2024, 1, 1), pd.Timestamp(2024, 1, 2)]
+    assert list(data.read_frame().columns) == ["city", "day", "temp"]
+    assert data.read_frame()["city"].tolist() == ["Oslo", "Rome"]
+    assert data.read_frame()["temp"].tolist() == [-3.5, 11.0]
+    assert data.read_frame()["day"].tolist() == [pd.Timestamp(2024, 1, 1), pd.Timestamp(2024, 1, 2)]
     assert data.profile.file_kind == "json"
 
 
@@ -74,10 +74,10 @@ def test_nested_values_are_flattened_shallowly(tmp_path: Path, limits: IngestLim
 
     data = ingest_file(path, "nested.json", tmp_path / "work", limits)
 
-    assert list(data.df.columns) == ["id", "tags", "address.city", "address.geo"]
-    assert data.df["address.city"].tolist() == ["Oslo", "Rome"]
-    assert data.df["address.geo"].tolist() == ['{"lat": 59.9}', '{"lat": 41.9}']
-    assert data.df["tags"].tolist() == ['["a", "b"]', "[]"]
+    assert list(data.read_frame().columns) == ["id", "tags", "address.city", "address.geo"]
+    assert data.read_frame()["address.city"].tolist() == ["Oslo", "Rome"]
+    assert data.read_frame()["address.geo"].tolist() == ['{"lat": 59.9}', '{"lat": 41.9}']
+    assert data.read_frame()["tags"].tolist() == ['["a", "b"]', "[]"]
     assert pd.read_parquet(data.parquet_path).shape == (2, 4)
 
 
@@ -144,7 +144,7 @@ def test_infinities_become_blanks(tmp_path: Path, limits: IngestLimits) -> None:
 
     data = ingest_file(path, "inf.json", tmp_path / "work", limits)
 
-    assert data.df["v"].isna().tolist() == [True, False]
+    assert data.read_frame()["v"].isna().tolist() == [True, False]
     assert "Column “v” had 1 value of infinity, left blank" in data.profile.notes
 
 

@@ -173,3 +173,17 @@ def test_python_objects_from_excel_and_json() -> None:
     assert result["nested"].tolist()[:2] == ['{"a": 1}', "[1, 2]"]
     assert result["clock"].tolist()[0] == "09:30:00"
     result.to_parquet(io.BytesIO())  # every column has a type Parquet can store
+
+
+def test_na_markers_in_a_text_column_are_blanks_and_said() -> None:
+    df = pd.DataFrame(
+        {"sex": ["male", "female", "NA", "male", "n/a", "female"], "mass": [1, 2, 3, 4, 5, 6]}
+    )
+    result = normalize_frame(df)
+    assert result.df["sex"].isna().tolist() == [False, False, True, False, True, False]
+    assert result.notes == ["Column “sex” had “NA”-style markers read as blanks"]
+
+
+def test_a_column_made_mostly_of_na_keeps_them_as_values() -> None:
+    df = pd.DataFrame({"code": ["NA", "NA", "EU", "NA"]})
+    assert normalize_frame(df).df["code"].tolist() == ["NA", "NA", "EU", "NA"]

@@ -29,8 +29,8 @@ def test_round_trip(tmp_path: Path, limits: IngestLimits) -> None:
 
     data = ingest_file(path, "in.parquet", tmp_path / "work", limits)
 
-    assert list(data.df.columns) == ["day", "region", "units", "ok"]
-    assert data.df["units"].tolist() == [1, 2, 3, 4]
+    assert list(data.read_frame().columns) == ["day", "region", "units", "ok"]
+    assert data.read_frame()["units"].tolist() == [1, 2, 3, 4]
     assert data.profile.column("day").role == "time"
     assert data.profile.column("ok").role == "boolean"
     assert data.profile.column("region").role == "category"
@@ -43,7 +43,7 @@ def test_saved_index_becomes_a_column(tmp_path: Path, limits: IngestLimits) -> N
 
     data = ingest_file(path, "indexed.parquet", tmp_path / "work", limits)
 
-    assert data.df.columns[0] == "day"
+    assert data.read_frame().columns[0] == "day"
 
 
 def test_too_many_rows_from_metadata(tmp_path: Path) -> None:

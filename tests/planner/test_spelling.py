@@ -48,6 +48,13 @@ def test_a_word_split_in_two_is_joined_when_the_file_has_it_whole() -> None:
 
 def test_a_superlative_names_its_measure_when_the_file_has_one() -> None:
     assert prepare_question("heaviest cars by origin", frames.cars()).text == (
-        "max weight cars by origin"
+        "highest weight cars by origin"
     )
     assert prepare_question("heaviest days", frames.weather()).text == "heaviest days"
+
+
+def test_a_superlative_with_a_number_ranks_the_rows() -> None:
+    assert prepare_question("heaviest 10 cars", frames.cars()).text == "top 10 cars by weight"
+    assert prepare_question("top 5 lightest cars", frames.cars()).text == (
+        "bottom 5 cars by weight"
+    )

@@ -150,7 +150,7 @@ async def test_good_code_the_first_time_draws_the_extra_without_repairs(
     assert (drawn.repairs, drawn.model) == (0, f"openai:{MODEL}")
     assert drawn.code == compiled + ANNOTATE
     assert executor.ran == [drawn.code]
-    totals = sales.df.groupby("region")["revenue"].sum()
+    totals = sales.read_frame().groupby("region")["revenue"].sum()
     [note] = drawn.figure["layout"]["annotations"]
     assert note["text"] == "Highest revenue"
     assert note["x"] == totals.idxmax()
