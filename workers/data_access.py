@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from core.data_ref import DataRef
 from core.logs import get_logger
+from core.progress import Progress, no_progress
 from ingest.profile import DataProfile
 from ingest.slack_files import download_slack_file
 from workers.data_store import DataStore
@@ -48,8 +49,11 @@ class DataAccess:
         """The profile kept for `ref`, without touching the file (None: not kept)."""
         return await self.store.profile(team_id, ref)
 
-    async def load(self, team_id: str, ref: DataRef, workdir: Path) -> LoadedData:
-        """Raises the `UserError`s of downloading and ingesting (the file's name in each)."""
+    async def load(
+        self, team_id: str, ref: DataRef, workdir: Path, *, progress: Progress = no_progress
+    ) -> LoadedData:
+        """The data of `ref` (its sheet, for a workbook). Raises the `UserError`s of downloading
+        and ingesting, the file's name in each (`SheetNotFound` names the sheets there are)."""
         started = time.perf_counter()
         kept = await self.store.get(team_id, ref, workdir)
         if kept is not None:
@@ -66,7 +70,11 @@ class DataAccess:
             timeout_s=self.download_timeout_s,
         )
         data = await self.pipeline.ingest(
-            downloaded.path, ingest_name(downloaded.name, downloaded.filetype), workdir
+            downloaded.path,
+            ingest_name(downloaded.name, downloaded.filetype),
+            workdir,
+            sheet=ref.sheet,
+            progress=progress,
         )
         elapsed = (time.perf_counter() - started) * 1000
         await self.store.put(team_id, ref, data)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from core.errors import NoFileAttached
+from core.errors import NoFileAttached, UserError
 from core.request import PlotRequest
 from core.slack_errors import slack_call
 from core.thread_state import ThreadState, load_thread
@@ -73,7 +73,9 @@ class QuestionFlow(JobFlow):
         reply = self.thread_reply(request.thread_ts, choice.data.name)
         await reply.start(texts.placeholder(choice.data.name))
         if loaded is None:
-            loaded = await self.deps.access.load(request.team_id, choice.data, self.workdir)
+            loaded = await self.deps.access.load(
+                request.team_id, choice.data, self.workdir, progress=reply.stage
+            )
         reply.file_name = self.file_name = loaded.name
         # The file is readable: from now on the asker's replies here are follow-ups, even if
         # this question ends in a message rather than a chart.
@@ -83,12 +85,19 @@ class QuestionFlow(JobFlow):
             ThreadState.updated(thread, request.user_id, choice.data),
             ttl_s=self.deps.settings.thread_ttl_s,
         )
-        result = await self.deps.pipeline.answer(
-            loaded.data,
-            asked.question,
-            progress=reply.stage,
-            asker=Asker(CacheScope(request.team_id, version), turns),
-        )
+        try:
+            result = await self.deps.pipeline.answer(
+                loaded.data,
+                asked.question,
+                progress=reply.stage,
+                asker=Asker(CacheScope(request.team_id, version), turns),
+            )
+        except UserError as exc:
+            # "No such column" on a workbook may mean the wrong sheet: say which were there.
+            hint = _sheet_hint(loaded)
+            if hint is None:
+                raise
+            raise UserError(f"{exc.user_message}\n{hint}") from exc
         result.timings_ms = loaded.timing | result.timings_ms
         delivery = Delivery(
             where=where,
@@ -150,4 +159,15 @@ def _notes(choice: FileChoice, loaded: LoadedData) -> list[str]:
     notes = []
     if choice.skipped:
         notes.append(texts.files_note(loaded.name, choice.skipped))
+    hint = _sheet_hint(loaded)
+    if hint is not None:
+        notes.append(hint)
     return notes
+
+
+def _sheet_hint(loaded: LoadedData) -> str | None:
+    """Which sheet of a workbook was read, and the others, when it has several."""
+    profile = loaded.data.profile
+    if not profile.sheet or len(profile.sheets) < 2:
+        return None
+    return texts.sheet_note(profile.sheet, [s for s in profile.sheets if s != profile.sheet])

@@ -3,9 +3,11 @@ own refusals (`missing_scope`, `not_in_channel`) told as what is missing, end to
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import AsyncIterator
 
+import openpyxl
 import pytest
 import pytest_asyncio
 
@@ -148,3 +150,63 @@ async def test_an_internal_failure_names_the_file_it_was_reading(stack: Stack) -
     finally:
         stack.slack.failing_methods.clear()
     assert "quarterly.csv" in final["text"] and event_id in final["text"]
+
+
+def workbook(*sheets: tuple[str, list[list[object]]]) -> bytes:
+    """An .xlsx with these sheets, in order."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets:
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _sales_rows() -> list[list[object]]:
+    header, *lines = SALES_CSV.decode().splitlines()
+    rows: list[list[object]] = [list(header.split(","))]
+    for line in lines:
+        date, region, product, revenue = line.split(",")
+        rows.append([date, region, product, int(revenue)])
+    return rows
+
+
+SALES_ROWS = _sales_rows()
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+async def test_a_workbook_answer_names_the_sheet_read_and_a_follow_up_picks_another(
+    stack: Stack,
+) -> None:
+    book = workbook(
+        ("Summary", [["metric", "value"], ["orders", 144], ["regions", 3]]),
+        ("Data", SALES_ROWS),
+    )
+    shared = stack.share("sales.xlsx", book, mimetype=XLSX)
+
+    _, thread = await stack.mention("total revenue by region", files=[shared])
+    first = await stack.final_reply(thread)
+    assert "Read sheet “Summary”; the file also has “Data”" in first["text"]
+
+    event_id = await stack.reply("total revenue by region from the Data sheet", thread)
+    assert await stack.outcome(event_id) == "charted"
+    second = await stack.final_reply(thread, after=1)
+    assert "Read sheet “Data”; the file also has “Summary”" in context_text(second)
+    mark = len(stack.slack.calls)
+
+    event_id = await stack.reply("only EU", thread)  # the Data sheet stays in play, kept
+
+    assert await stack.outcome(event_id) == "charted"
+    assert "download" not in [c.method for c in stack.slack.calls[mark:]]
+
+
+async def test_a_sheet_the_workbook_lacks_is_answered_with_the_sheets_it_has(
+    stack: Stack,
+) -> None:
+    shared = stack.share("sales.xlsx", workbook(("Data", SALES_ROWS)), mimetype=XLSX)
+    _, thread = await stack.mention("revenue by region, use sheet 3", files=[shared])
+    final = await stack.final_reply(thread)
+    assert "has no sheet number 3" in final["text"] and "“Data”" in final["text"]
