@@ -11,7 +11,10 @@
      │    ├── SheetNotFound    (a sheet asked for by name or number that the workbook lacks)
      │    ├── FileTooDemanding (reading it needs more memory or time than ingest may use)
      │    ├── FileNotReadable  (Slack would not give us the file)
-     │    └── NoMatchingColumn
+     │    ├── NoMatchingColumn
+     │    ├── SlackPermissionMissing  (the app lacks a scope: only an admin can fix it)
+     │    └── NotInChannel     (the bot must be invited first)
+     ├── SlackFailed           Slack refused or failed a call for another reason
      ├── CodeRefused           the policy refused the chart code before it ran (carries reasons)
      ├── CodeFailed            the chart code raised inside the sandbox (carries the traceback)
      ├── CodeTimedOut          the chart code ran past its wall-clock or CPU limit
@@ -162,6 +165,40 @@ class NoMatchingColumn(UserError):
         self.available = list(available)
         self.suggestions = list(suggestions)
         self.examples = list(examples)
+
+
+class SlackPermissionMissing(UserError):
+    """Slack answered `missing_scope`: retrying cannot help, an admin must add the scope."""
+
+    def __init__(self, doing: str, needed: str | None) -> None:
+        scope = f"the `{needed}` permission" if needed else "a permission it needs"
+        super().__init__(
+            f"I couldn't {doing}: my Slack app lacks {scope}. Ask a workspace admin to add it "
+            "under *OAuth & Permissions* in the app's settings and reinstall the app."
+        )
+        self.needed = needed
+
+
+class NotInChannel(UserError):
+    """Slack answered `not_in_channel` (or can't see the channel): the bot must be invited."""
+
+    def __init__(self, doing: str) -> None:
+        super().__init__(
+            f"I couldn't {doing}: I'm not a member of this channel. Invite me with "
+            "`/invite @Chartroom` and ask again."
+        )
+
+
+class SlackFailed(ChartroomError):
+    """A Slack Web API call failed for a reason the person can't fix (`error` is Slack's code)."""
+
+    def __init__(
+        self, doing: str, error: str, *, retryable: bool, details: Sequence[str] = ()
+    ) -> None:
+        super().__init__(f"could not {doing}: {error}")
+        self.error = error
+        self.retryable = retryable
+        self.details = list(details)  # e.g. which block Slack found invalid
 
 
 class CodeRefused(ChartroomError):

@@ -37,6 +37,19 @@ class Settings(BaseSettings):
     job_max_tries: int = 2
     worker_max_jobs: int = 4
 
+    # Conversations
+    followups_without_mention: bool = Field(
+        default=True,
+        description="In a thread Chartroom answered, the asker's replies are follow-ups without "
+        "a mention (replies that don't read as a chart request get no answer).",
+    )
+    thread_ttl_s: int = 7 * 24 * 3600  # how long a thread remembers its file, asker and plans
+    # Normalized Parquet up to this size is kept in Redis for follow-ups (workers may run on
+    # other machines); bigger files are kept as a Slack file reference and downloaded again.
+    thread_data_max_mb: int = 64
+    thread_data_ttl_s: int = 24 * 3600
+    slack_native_charts: bool = True  # Slack's data visualization block beside the PNG
+
     # Ingest limits
     max_file_mb: int = 500
     max_rows: int = 10_000_000
@@ -111,3 +124,7 @@ class Settings(BaseSettings):
     @property
     def max_file_bytes(self) -> int:
         return self.max_file_mb * 1024 * 1024
+
+    @property
+    def thread_data_max_bytes(self) -> int:
+        return self.thread_data_max_mb * 1024 * 1024

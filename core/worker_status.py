@@ -18,6 +18,8 @@ class WorkerStatus(BaseModel):
     worker_id: str  # host:pid
     sandbox: str  # the executor actually in use: "docker" or "local"
     warning: str | None = None  # e.g. why `auto` fell back to the local executor
+    # Who plans: "rules", or the provider chain then the rules, e.g. "openai:llama3.1 → rules".
+    planner: str = "rules"
     started_at: str
 
 

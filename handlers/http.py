@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from redis.asyncio import Redis
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.app.async_app import AsyncApp
 
 from core.logs import get_logger
 from core.worker_status import live_workers
+from handlers.metrics import SLACK_REQUESTS
 
 log = get_logger(__name__)
-
-SLACK_REQUESTS = Counter(
-    "chartroom_slack_requests_total", "Requests received on /slack/events", ["status"]
-)
 
 
 def build_web_app(bolt_app: AsyncApp, redis: Redis) -> web.Application:

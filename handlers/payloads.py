@@ -1,4 +1,4 @@
-"""Pure helpers that read Slack payloads into a `PlotRequest`. No I/O here."""
+"""Pure helpers that read Slack payloads into requests. No I/O here."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from core.request import PlotRequest
+from core.request import ButtonAction, ButtonRequest, PlotRequest, Source
+from core.slack_files import shared_files
 
-_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-
-# Message subtypes that are edits, deletions or housekeeping, never a new question.
+# Message subtypes that are edits, deletions or housekeeping, never a new question. A reply
+# also sent to the channel ("thread_broadcast") is still a reply.
 _IGNORED_SUBTYPES = frozenset(
     {
         "message_changed",
@@ -19,9 +19,10 @@ _IGNORED_SUBTYPES = frozenset(
         "channel_join",
         "channel_leave",
         "bot_message",
-        "thread_broadcast",
+        "assistant_app_thread",
     }
 )
+_JOB_ID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
 def question_text(text: str, bot_user_id: str | None) -> str:
@@ -29,6 +30,12 @@ def question_text(text: str, bot_user_id: str | None) -> str:
     if bot_user_id:
         text = re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>", " ", text)
     return " ".join(text.split())
+
+
+def mentions(text: str, user_id: str | None) -> bool:
+    return (
+        bool(user_id) and re.search(rf"<@{re.escape(str(user_id))}(?:\|[^>]*)?>", text) is not None
+    )
 
 
 def is_from_bot(event: Mapping[str, Any], bot_user_id: str | None) -> bool:
@@ -45,41 +52,84 @@ def is_question_message(event: Mapping[str, Any]) -> bool:
     return event.get("subtype") not in _IGNORED_SUBTYPES
 
 
+def is_thread_reply(event: Mapping[str, Any]) -> bool:
+    thread_ts = event.get("thread_ts")
+    return bool(thread_ts) and thread_ts != event.get("ts")
+
+
 def file_ids(event: Mapping[str, Any]) -> list[str]:
-    return [str(f["id"]) for f in event.get("files") or [] if isinstance(f, dict) and f.get("id")]
+    return [f.id for f in shared_files(event.get("files"))]
 
 
-def first_file_name(event: Mapping[str, Any]) -> str | None:
-    for f in event.get("files") or []:
-        if isinstance(f, dict) and f.get("name"):
-            return str(f["name"])
-    return None
+def team_of(body: Mapping[str, Any], event: Mapping[str, Any] | None = None) -> str:
+    team = body.get("team_id") or (body.get("team") or {}).get("id")
+    return str(team or (event or {}).get("team") or "")
 
 
 def request_from_event(
-    body: Mapping[str, Any], event: Mapping[str, Any], *, bot_user_id: str | None, source: str
+    body: Mapping[str, Any],
+    event: Mapping[str, Any],
+    *,
+    bot_user_id: str | None,
+    source: Source,
+    is_dm: bool = False,
 ) -> PlotRequest:
-    """An app_mention or DM message event as a request; the answer goes to the event's thread."""
+    """A message event as a request; the answer goes to the event's thread."""
     return PlotRequest(
         request_id=str(body.get("event_id") or f"{event.get('channel')}-{event.get('ts')}"),
-        source="dm" if source == "dm" else "mention",
-        team_id=str(body.get("team_id") or event.get("team") or ""),
+        source=source,
+        team_id=team_of(body, event),
         channel_id=str(event["channel"]),
         thread_ts=str(event.get("thread_ts") or event["ts"]),
         user_id=str(event.get("user") or ""),
         text=question_text(str(event.get("text") or ""), bot_user_id),
-        file_ids=file_ids(event),
+        files=shared_files(event.get("files")),
+        is_dm=is_dm,
     )
 
 
-def request_from_command(command: Mapping[str, Any], thread_ts: str) -> PlotRequest:
-    """A `/plot` command; the caller has already posted the thread root at `thread_ts`."""
+def request_from_command(command: Mapping[str, Any]) -> PlotRequest:
+    """A `/plot` command; the worker posts the thread root once it has found the file."""
     return PlotRequest(
-        request_id=f"cmd-{command['trigger_id']}",
+        request_id=job_id("cmd", str(command["trigger_id"])),
         source="command",
         team_id=str(command.get("team_id") or ""),
         channel_id=str(command["channel_id"]),
-        thread_ts=thread_ts,
+        thread_ts=None,
         user_id=str(command.get("user_id") or ""),
         text=" ".join(str(command.get("text") or "").split()),
+        is_dm=str(command.get("channel_name") or "") == "directmessage",
+        response_url=str(command.get("response_url") or "") or None,
     )
+
+
+def command_wants_usage(command: Mapping[str, Any]) -> bool:
+    """`/plot`, `/plot help`, `/plot ?`: the usage, privately, and nothing else."""
+    text = " ".join(str(command.get("text") or "").lower().split())
+    return text in ("", "help", "?", "-h", "--help", "usage")
+
+
+def button_request(
+    body: Mapping[str, Any], *, action: ButtonAction, answer_id: str, chart_type: str | None = None
+) -> ButtonRequest:
+    """A `block_actions` click on an answer's button or menu, as a job of its own."""
+    container = body.get("container") or {}
+    message = body.get("message") or {}
+    channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
+    thread_ts = (
+        message.get("thread_ts") or container.get("thread_ts") or container.get("message_ts")
+    )
+    return ButtonRequest(
+        request_id=job_id(action, str(body.get("trigger_id") or body.get("action_ts") or "")),
+        action=action,
+        team_id=team_of(body),
+        channel_id=str(channel or ""),
+        thread_ts=str(thread_ts or ""),
+        user_id=str((body.get("user") or {}).get("id") or ""),
+        answer_id=answer_id,
+        chart_type=chart_type,
+    )
+
+
+def job_id(kind: str, unique: str) -> str:
+    return f"{kind}-{_JOB_ID_UNSAFE.sub('_', unique)[:120]}"

@@ -23,7 +23,9 @@ async def serve(settings: Settings) -> None:
     assert settings.slack_signing_secret is not None
     redis = await create_pool(RedisSettings.from_dsn(settings.redis_url))
     dispatcher = Dispatcher(
-        redis=redis, queue_name=settings.queue_name, dedupe_ttl_s=settings.event_dedupe_ttl_s
+        redis=redis,
+        queue_name=settings.queue_name,
+        followups_without_mention=settings.followups_without_mention,
     )
     bolt_app = build_app(
         client=slack_client(settings),

@@ -9,16 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from planner.plan import Metric
-from post.blocks import (
-    CONTEXT_MAX,
-    HEADER_MAX,
-    SECTION_MAX,
-    SHOW_CODE_ACTION,
-    Block,
-    mrkdwn,
-    plain,
-)
+from post.answer_actions import answer_actions
+from post.blocks import CONTEXT_MAX, HEADER_MAX, SECTION_MAX, Block, mrkdwn, plain
 from post.describe import describe, format_number
+from post.native_chart import native_chart_block
 from sandbox.executor import SummaryValue, TableData
 from workers.answer import ChartResult
 
@@ -26,10 +20,23 @@ MAX_CELL_CHARS = 24
 
 
 def result_blocks(
-    result: ChartResult, *, file_name: str, request_id: str, elapsed_s: float
+    result: ChartResult,
+    *,
+    file_name: str,
+    request_id: str,
+    elapsed_s: float,
+    notes: Sequence[str] = (),
+    chart_types: Sequence[str] = (),
+    native_chart: bool = False,
 ) -> list[Block]:
+    """`notes` are already-escaped mrkdwn lines (which file or sheet was read); `chart_types`
+    the types offered in the menu; `native_chart` adds Slack's own chart where it fits."""
     primary = result.primary
     blocks: list[Block] = [{"type": "header", "text": plain(primary.spec.title, HEADER_MAX)}]
+    if native_chart:
+        native = native_chart_block(primary.spec, primary.figure)
+        if native is not None:
+            blocks.append(native)
     card = summary_card_fields(result)
     if card:
         blocks.append({"type": "section", "fields": card})
@@ -43,27 +50,33 @@ def result_blocks(
     if result.table and result.plan.table:
         text = f"*{result.plan.table.title}*\n```{table_text(result.table)}```"
         blocks.append({"type": "section", "text": mrkdwn(text, SECTION_MAX)})
+    if result.plan.changes:
+        changed = "*What changed:* " + " · ".join(result.plan.changes)
+        blocks.append({"type": "context", "elements": [mrkdwn(changed, CONTEXT_MAX)]})
     if result.plan.assumptions:
         guessed = "*What I had to guess:* " + " · ".join(result.plan.assumptions)
         blocks.append({"type": "context", "elements": [mrkdwn(guessed, CONTEXT_MAX)]})
+    if notes:
+        # Already mrkdwn (file and sheet names escaped where they were written).
+        text = " ".join(notes)
+        blocks.append({"type": "context", "elements": [_raw_mrkdwn(text, CONTEXT_MAX)]})
     footer = " · ".join(
         [*answered_by(result), file_name, f"{elapsed_s:.1f} s", f"request `{request_id}`"]
     )
     blocks.append({"type": "context", "elements": [mrkdwn(footer, CONTEXT_MAX)]})
     blocks.append(
-        {
-            "type": "actions",
-            "elements": [
-                {
-                    "type": "button",
-                    "action_id": SHOW_CODE_ACTION,
-                    "text": plain("Show code", 75),
-                    "value": request_id,
-                }
-            ],
-        }
+        answer_actions(
+            request_id,
+            current=primary.spec.chart_type,
+            chart_types=chart_types,
+            has_data=True,
+        )
     )
     return blocks
+
+
+def _raw_mrkdwn(text: str, limit: int) -> Block:
+    return {"type": "mrkdwn", "text": text if len(text) <= limit else text[: limit - 1] + "…"}
 
 
 def result_fallback_text(result: ChartResult) -> str:
@@ -75,7 +88,9 @@ def answered_by(result: ChartResult) -> list[str]:
     """Which path answered, in words: planner, code writer, cache, model, tokens."""
     planned = result.planned
     parts: list[str] = []
-    if planned.path == "rules":
+    if result.redrawn:
+        parts.append("Redrawn from the saved plan (nothing re-planned)")
+    elif planned.path == "rules":
         parts.append("Planned by rules")
         if planned.fallback_reason:
             parts.append(f"the LLM path failed ({planned.fallback_reason})")

@@ -1,4 +1,5 @@
-"""Posting finished charts into the thread."""
+"""Posting finished charts (and data files) into the thread. Slack's failures leave as
+`core.errors` types: a `files:write` missing from the app ends in a message naming it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from core.request import PlotRequest
+from core.slack_errors import slack_call
 from post.describe import describe
 from render.html import figure_html
 from workers.answer import ChartResult, DrawnChart
@@ -22,7 +23,9 @@ def alt_text(chart: DrawnChart) -> str:
     return text[:ALT_TEXT_MAX]
 
 
-async def upload_chart(client: AsyncWebClient, request: PlotRequest, result: ChartResult) -> None:
+async def upload_chart(
+    client: AsyncWebClient, channel_id: str, thread_ts: str, result: ChartResult
+) -> None:
     """Each chart's PNG, and the same chart as an interactive HTML page, as one upload."""
     files: list[dict[str, Any]] = []
     numbered = len(result.charts) > 1
@@ -44,6 +47,23 @@ async def upload_chart(client: AsyncWebClient, request: PlotRequest, result: Cha
                 "title": f"{title} (interactive: download and open in a browser)",
             }
         )
-    await client.files_upload_v2(
-        channel=request.channel_id, thread_ts=request.thread_ts, file_uploads=files
-    )
+    async with slack_call("upload the chart"):
+        await client.files_upload_v2(channel=channel_id, thread_ts=thread_ts, file_uploads=files)
+
+
+async def upload_file(
+    client: AsyncWebClient,
+    channel_id: str,
+    thread_ts: str,
+    *,
+    content: bytes,
+    filename: str,
+    title: str,
+    doing: str,
+) -> None:
+    async with slack_call(doing):
+        await client.files_upload_v2(
+            channel=channel_id,
+            thread_ts=thread_ts,
+            file_uploads=[{"content": content, "filename": filename, "title": title}],
+        )

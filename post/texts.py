@@ -21,18 +21,51 @@ def stage(stage: Stage, file_name: str) -> str:
     return STAGE_TEXT[stage].format(file=file_name)
 
 
-def internal_failure(request_id: str) -> str:
+def internal_failure(request_id: str, file_name: str | None = None) -> str:
+    chart = f"the chart from *{escape(file_name)}*" if file_name else "this chart"
     return (
-        ":warning: Something went wrong on my side while making this chart, and it isn't "
+        f":warning: Something went wrong on my side while making {chart}, and it isn't "
         f"anything in your file or question. The team can trace it with request id `{request_id}`. "
         "Please try again in a minute."
     )
 
 
-def code_failed(request_id: str) -> str:
+def code_failed(request_id: str, file_name: str | None = None) -> str:
+    data = f"*{escape(file_name)}*" if file_name else "this data"
     return (
-        ":warning: The chart code failed on this data. Try naming the columns you want, e.g. "
+        f":warning: The chart code failed on {data}. Try naming the columns you want, e.g. "
         f"`total revenue by region`. (request id `{request_id}`)"
+    )
+
+
+def cancelled(user_id: str) -> str:
+    return (
+        f":no_entry_sign: Cancelled by <@{user_id}>. Nothing more will be posted for this question."
+    )
+
+
+def redrawing(chart_type: str) -> str:
+    return f":art: Drawing it as {article(chart_type)} {chart_type} chart…"
+
+
+def article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def files_note(used: str, skipped: list[str]) -> str:
+    """Said when a message carried several files."""
+    others = ", ".join(escape(n) for n in skipped[:5]) + (" …" if len(skipped) > 5 else "")
+    return f"Used *{escape(used)}*; also attached: {others}."
+
+
+def sheet_note(sheet: str, others: list[str]) -> str:
+    """Which sheet was read and which others the workbook has."""
+    if not others:
+        return f"Read sheet “{escape(sheet)}”."
+    shown = ", ".join(f"“{escape(o)}”" for o in others[:8]) + (" …" if len(others) > 8 else "")
+    return (
+        f"Read sheet “{escape(sheet)}”; the file also has {shown}. "
+        f"Say e.g. `use the {escape(others[0])} sheet` to chart another."
     )
 
 
@@ -62,6 +95,57 @@ HOME_INTRO = (
     "*Chartroom* turns a data file into a chart. Attach a CSV, TSV, Excel (.xlsx), JSON or "
     "Parquet file, mention me and ask in plain words: `@Chartroom monthly revenue in 2024`."
 )
+
+USAGE = (
+    "*How to use Chartroom*\n"
+    "• In a channel: attach a CSV, TSV, Excel (.xlsx), JSON or Parquet file, mention me and ask, "
+    "e.g. `@Chartroom total revenue by region`.\n"
+    "• Then keep going in the thread without mentioning me: `only EU`, `make it a line`, "
+    "`top 5`, `by month`, `same for units`.\n"
+    "• `/plot QUESTION` charts the data file you shared most recently in this channel.\n"
+    "• In a DM: send me the file with your question; later questions reuse it.\n"
+    "• Excel: `use the Data sheet` or `sheet 2` picks the sheet.\n"
+    "• Under each answer: change the chart type, see the code or the data, and tell me if it "
+    "helped."
+)
+
+HELP_WORDS = frozenset({"help", "?", "usage", "how", "how do i use this", "what can you do"})
+
+LOADING_MESSAGES = [
+    "Reading the file…",
+    "Planning the chart…",
+    "Running the chart code in the sandbox…",
+    "Drawing the chart…",
+]
+
+SUGGESTED_PROMPTS = [
+    {"title": "How do I use Chartroom?", "message": "help"},
+    {"title": "Chart a file", "message": "total revenue by region"},
+    {"title": "A trend over time", "message": "monthly revenue by region in 2024"},
+    {"title": "Top items", "message": "top 10 products by revenue"},
+]
+
+WELCOME = (
+    ":wave: Hi! Send me a data file (CSV, TSV, Excel, JSON or Parquet) with a question and "
+    "I'll answer with a chart. Try:\n"
+    + "\n".join(f"• `{p['message']}`" for p in SUGGESTED_PROMPTS[1:])
+    + "\nThen refine it: `only EU`, `make it a line`, `top 5`."
+)
+
+FEEDBACK_THANKS = {
+    "up": ":thumbsup: Thanks! Glad it helped.",
+    "down": ":thumbsdown: Thanks for saying so. Try naming the columns you want, or change the "
+    "chart type with the menu under the answer.",
+}
+
+NOT_YOURS_TO_CANCEL = "Only the person who asked can cancel this chart."
+
+ALREADY_FINISHED = "That chart has already finished (or was cancelled)."
+
+
+def assistant_status() -> str:
+    return "is making your chart…"
+
 
 COMMAND_NOT_IN_CHANNEL = (
     "I can't post in this channel yet. Invite me with `/invite @Chartroom` and run `/plot` again."

@@ -37,6 +37,7 @@ class ChartResult:
     profile: DataProfile
     table: TableData | None = None
     cache_hit: bool = False
+    redrawn: bool = False  # a saved plan drawn again (chart-type button), nothing planned
     usage: UsageLedger = field(default_factory=UsageLedger)
     timings_ms: dict[str, float] = field(default_factory=dict)
 

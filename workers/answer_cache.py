@@ -6,7 +6,7 @@ question, the data's fingerprint (a hash of the normalized Parquet's bytes), the
 version (how many answers the thread already holds, since follow-ups read them) and the planner's
 settings (providers and models, prompt versions, code settings, chart size). The workspace is also
 the first part of the Redis key, so one workspace's entries can never be read by another, even
-on a hash collision.
+on a hash collision (`core.keys.answer_cache`).
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from core import keys
 from core.logs import get_logger
 
 log = get_logger(__name__)
 
-KEY_PREFIX = "chartroom:answer"
 MAX_ENTRY_BYTES = 20 * 1024 * 1024  # answers bigger than this are not worth a Redis round-trip
 
 
@@ -66,7 +66,7 @@ def cache_key(scope: CacheScope, question: str, fingerprint: str, planner_settin
         ensure_ascii=False,
     )
     digest = hashlib.sha256(material.encode("utf-8")).hexdigest()
-    return f"{KEY_PREFIX}:{_safe(scope.workspace_id)}:{digest}"
+    return keys.answer_cache(scope.workspace_id, digest)
 
 
 @dataclass
@@ -109,7 +109,3 @@ def encode_bytes(data: bytes) -> str:
 
 def decode_bytes(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
-
-
-def _safe(part: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]", "_", part)[:64] or "_"

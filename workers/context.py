@@ -31,6 +31,8 @@ from sandbox.factory import backend_status, make_executor
 from sandbox.guarded import PolicyCheckedExecutor
 from workers.answer_cache import AnswerCache
 from workers.custom_code import CustomCodeWriter
+from workers.data_access import DataAccess
+from workers.data_store import DataStore
 from workers.pipeline import Pipeline, RenderOptions
 
 log = get_logger(__name__)
@@ -42,11 +44,28 @@ class WorkerDeps:
     slack: AsyncWebClient
     http: aiohttp.ClientSession
     pipeline: Pipeline
+    access: DataAccess
 
     @property
     def bot_token(self) -> str:
         token = self.settings.slack_bot_token
         return token.get_secret_value() if token else ""
+
+
+def make_deps(settings: Settings, pipeline: Pipeline, redis: Redis) -> WorkerDeps:
+    slack = slack_client(settings)
+    http = aiohttp.ClientSession()
+    bot_token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
+    access = DataAccess(
+        slack=slack,
+        http=http,
+        bot_token=bot_token,
+        max_file_bytes=settings.max_file_bytes,
+        download_timeout_s=settings.download_timeout_s,
+        pipeline=pipeline,
+        store=DataStore(redis, settings.thread_data_max_bytes, settings.thread_data_ttl_s),
+    )
+    return WorkerDeps(settings, slack, http, pipeline, access)
 
 
 def make_pipeline(
@@ -122,17 +141,14 @@ def make_startup(settings: Settings) -> Any:
         await pipeline.renderer.start()
         await pipeline.executor.start()
         await start_ingest_server()
-        ctx["deps"] = WorkerDeps(
-            settings=settings,
-            slack=slack_client(settings),
-            http=aiohttp.ClientSession(),
-            pipeline=pipeline,
-        )
+        ctx["deps"] = make_deps(settings, pipeline, ctx["redis"])
+        chain = pipeline.planner.chain.describe() if pipeline.planner is not None else ""
         status = WorkerStatus(
             worker_id=f"{socket.gethostname()}:{os.getpid()}",
             sandbox=pipeline.executor.name,
             warning=pipeline.sandbox_warning,
             started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            planner=f"{chain.replace(',', ' → ')} → rules" if chain else "rules",
         )
         ctx["heartbeat"] = asyncio.create_task(_heartbeat(ctx["redis"], status))
         log.info("worker ready", sandbox=status.sandbox, queue=settings.queue_name)

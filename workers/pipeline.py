@@ -1,9 +1,12 @@
 """The chart pipeline shared by the Slack worker and `python bot.py plot`.
 
-    local file ─▶ ingest ─▶ cache? ─▶ plan (LLM or rules) ─▶ code per chart ─▶ sandbox ─▶ render
+    local file ─▶ ingest ─▶ ReadyData ─▶ cache? ─▶ plan (LLM or rules) ─▶ code per chart
+                                                                      ─▶ sandbox ─▶ render
 
-It knows nothing about Slack: the caller fetches the file first, says who is asking (for the cache
-and the thread's history) and passes a `progress` callback awaited as each stage starts.
+It knows nothing about Slack: the caller fetches the file first (or brings data it already
+ingested: a follow-up reuses the conversation's normalized Parquet), says who is asking (for the
+cache and the thread's history) and passes a `progress` callback awaited as each stage starts.
+`draw` skips planning altogether: a saved plan, edited (another chart type), drawn again.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from ingest.profile import DataProfile
 from planner.compile import compile_chart
 from planner.compile_extras import compile_extras
 from planner.llm_planner import LLMPlanner, PlannedAnswer, plan_with_rules
-from planner.plan import ChartSpec
+from planner.plan import ChartSpec, Plan
 from planner.prompt import Turn
 from providers.chain import UsageLedger
 from render.renderer import Renderer
@@ -34,7 +37,15 @@ from workers.custom_code import CustomCode, CustomCodeWriter
 
 log = get_logger(__name__)
 
-__all__ = ["Asker", "ChartResult", "Pipeline", "RenderOptions"]
+__all__ = ["Asker", "ChartResult", "Pipeline", "ReadyData", "RenderOptions"]
+
+
+@dataclass(frozen=True)
+class ReadyData:
+    """A file already ingested: its normalized Parquet and its profile."""
+
+    parquet_path: Path
+    profile: DataProfile
 
 
 @dataclass(frozen=True)
@@ -77,21 +88,49 @@ class Pipeline:
         asker: Asker | None = None,
         sheet: str | int | None = None,
     ) -> ChartResult:
+        """Ingest a raw file, then `answer`."""
         timings: dict[str, float] = {}
         await progress("reading")
         with _timer(timings, "ingest"):
-            # Untrusted bytes are parsed in a jailed child process (memory, CPU and time
-            # limits), never in the worker; the event loop only relays its progress.
-            async def rows_read(rows: int) -> None:
-                await progress("reading", rows=rows)
+            data = await self.ingest(data_path, file_name, workdir, sheet=sheet, progress=progress)
+        result = await self.answer(data, question, progress=progress, asker=asker)
+        result.timings_ms = timings | result.timings_ms
+        return result
 
-            ingested = await ingest_in_child(
-                data_path, file_name, workdir, self.limits, sheet=sheet, progress=rows_read
-            )
-            profile = ingested.profile
+    async def ingest(
+        self,
+        data_path: Path,
+        file_name: str,
+        workdir: Path,
+        *,
+        sheet: str | int | None = None,
+        progress: Progress = no_progress,
+    ) -> ReadyData:
+        """Untrusted bytes are parsed in a jailed child process (memory, CPU and time limits),
+        never in the worker; the event loop only relays its progress (rows read so far)."""
+
+        async def rows_read(rows: int) -> None:
+            await progress("reading", rows=rows)
+
+        ingested = await ingest_in_child(
+            data_path, file_name, workdir, self.limits, sheet=sheet, progress=rows_read
+        )
+        return ReadyData(ingested.parquet_path, ingested.profile)
+
+    async def answer(
+        self,
+        data: ReadyData,
+        question: str,
+        *,
+        progress: Progress = no_progress,
+        asker: Asker | None = None,
+    ) -> ChartResult:
+        """Plan `question` against data already ingested, draw and render it."""
+        timings: dict[str, float] = {}
+        profile = data.profile
         key = None
         if self.cache is not None and asker is not None:
-            fingerprint = await asyncio.to_thread(data_fingerprint, ingested.parquet_path)
+            fingerprint = await asyncio.to_thread(data_fingerprint, data.parquet_path)
             key = cache_key(asker.scope, question, fingerprint, self.planner_settings)
             with _timer(timings, "cache"):
                 hit = await self._cached(key, profile)
@@ -103,9 +142,32 @@ class Pipeline:
         await progress("planning")
         with _timer(timings, "plan"):
             planned = await self._plan(question, profile, asker, ledger)
+        result = await self._finish(planned, data, ledger, timings, progress)
+        if key is not None and self.cache is not None:
+            await self.cache.put(key, result.to_cache())
+        return result
+
+    async def draw(
+        self, plan: Plan, data: ReadyData, *, progress: Progress = no_progress
+    ) -> ChartResult:
+        """Draw a plan as it is: no planner, no model, no cache (a button's chart-type change)."""
+        return await self._finish(
+            PlannedAnswer(plan, "rules"), data, UsageLedger(), {}, progress, redrawn=True
+        )
+
+    async def _finish(
+        self,
+        planned: PlannedAnswer,
+        data: ReadyData,
+        ledger: UsageLedger,
+        timings: dict[str, float],
+        progress: Progress,
+        *,
+        redrawn: bool = False,
+    ) -> ChartResult:
         await progress("running")
         with _timer(timings, "sandbox"):
-            charts, table = await self._draw(planned, profile, ingested.parquet_path, ledger)
+            charts, table = await self._draw(planned, data.profile, data.parquet_path, ledger)
         await progress("rendering")
         with _timer(timings, "render"):
             for chart in charts:
@@ -115,12 +177,16 @@ class Pipeline:
                     height=self.render.height_px,
                     scale=self.render.scale,
                 )
-        result = ChartResult(
-            planned.plan, planned, charts, profile, table, usage=ledger, timings_ms=timings
+        return ChartResult(
+            planned.plan,
+            planned,
+            charts,
+            data.profile,
+            table,
+            usage=ledger,
+            timings_ms=timings,
+            redrawn=redrawn,
         )
-        if key is not None and self.cache is not None:
-            await self.cache.put(key, result.to_cache())
-        return result
 
     async def _cached(self, key: str, profile: DataProfile) -> ChartResult | None:
         assert self.cache is not None

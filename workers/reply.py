@@ -1,4 +1,10 @@
-"""The answer's message in the thread: the placeholder, edited as each stage starts."""
+"""The answer's message in the thread: the placeholder, edited as each stage starts.
+
+The worker posts the placeholder (the Slack app only enqueues) and records its ts per request,
+so a re-run of the same job edits the same message instead of posting a second one. While the
+job works, the placeholder carries a Cancel button; the final text replaces it. In a DM, Slack's
+assistant loading status runs beside it where the workspace offers it.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +14,40 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from core.errors import SlackFailed
 from core.logs import get_logger
 from core.progress import Stage
-from core.request import PlotRequest
+from core.request_state import RequestState
+from core.slack_errors import slack_call, slack_error_code
 from post import texts
-from post.blocks import message_blocks
+from post.blocks import Block, message_blocks, working_blocks
 from post.mrkdwn import escape
 
 log = get_logger(__name__)
+
+NATIVE_CHART_BLOCK = "data_visualization"
 
 
 @dataclass
 class ThreadReply:
     client: AsyncWebClient
-    request: PlotRequest
+    state: RequestState
+    channel_id: str
+    thread_ts: str
     file_name: str = "your file"
+    in_dm: bool = False  # DMs get Slack's assistant loading status (where offered)
+    _placeholder_ts: str | None = field(default=None, init=False)
     _last_text: str | None = field(default=None, init=False)
+    answered: bool = field(default=False, init=False)  # the final word is in the thread
+
+    @property
+    def request_id(self) -> str:
+        return self.state.request_id
+
+    async def start(self, text: str) -> None:
+        """Show that the job has started: the recorded placeholder, or a new one."""
+        await self._show(text, working_blocks(text, self.request_id), doing="reply in this thread")
+        await self._assistant_status(text)
 
     async def stage(self, stage: Stage, *, rows: int | None = None) -> None:
         """Show which stage has started ("Reading sales.csv… 1,200,000 rows" while reading).
@@ -32,28 +56,73 @@ class ThreadReply:
         text = texts.stage(stage, self.file_name)
         if rows:
             text += f" {rows:,} rows"
-        try:
-            await self.say(text)
-        except SlackApiError as exc:
-            log.warning("progress update failed", error=exc.response.get("error"))
-
-    async def say(self, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
-        """Replace the placeholder (or post a reply when there is none)."""
-        if text == self._last_text and blocks is None:
+        if text == self._last_text:
             return
-        if self.request.placeholder_ts:
-            await self.client.chat_update(
-                channel=self.request.channel_id,
-                ts=self.request.placeholder_ts,
-                text=escape(text),
-                blocks=blocks or message_blocks(text),
+        try:
+            await self._show(text, working_blocks(text, self.request_id), doing="show my progress")
+        except Exception as exc:
+            log.warning("progress update failed", error=type(exc).__name__)
+
+    async def say(self, text: str, blocks: list[Block] | None = None) -> None:
+        """The final word: replaces the placeholder (or is posted when there is none). A native
+        chart block Slack refuses (`invalid_blocks`) is dropped and the message sent again."""
+        blocks = blocks or message_blocks(text)
+        try:
+            await self._final(text, blocks)
+        except SlackFailed as exc:
+            native = [b for b in blocks if b.get("type") == NATIVE_CHART_BLOCK]
+            if exc.error != "invalid_blocks" or not native:
+                raise
+            log.warning(
+                "Slack refused the native chart block; sending the message without it",
+                errors=exc.details,
             )
-        else:
-            response = await self.client.chat_postMessage(
-                channel=self.request.channel_id,
-                thread_ts=self.request.thread_ts,
-                text=escape(text),
-                blocks=blocks or message_blocks(text),
-            )
-            self.request = self.request.model_copy(update={"placeholder_ts": response["ts"]})
+            await self._final(text, [b for b in blocks if b.get("type") != NATIVE_CHART_BLOCK])
+        self.answered = True
+        # A re-run of this job (its worker died after this point) must not answer twice.
+        await self.state.set(answered="1")
+        await self._assistant_status("")
+
+    async def _final(self, text: str, blocks: list[Block]) -> None:
+        await self._show(text, blocks, doing="post the answer in this thread")
+
+    async def _show(self, text: str, blocks: list[Block], *, doing: str) -> None:
+        """Edit the placeholder (the one recorded for this request, after a re-run), or post it
+        and record it."""
+        self._placeholder_ts = self._placeholder_ts or await self.state.get("placeholder_ts")
+        async with slack_call(doing):
+            if self._placeholder_ts is not None:
+                await self.client.chat_update(
+                    channel=self.channel_id,
+                    ts=self._placeholder_ts,
+                    text=escape(text),
+                    blocks=blocks,
+                )
+            else:
+                response = await self.client.chat_postMessage(
+                    channel=self.channel_id,
+                    thread_ts=self.thread_ts,
+                    text=escape(text),
+                    blocks=blocks,
+                )
+                self._placeholder_ts = str(response["ts"])
+                await self.state.set(placeholder_ts=self._placeholder_ts)
         self._last_text = text
+
+    async def _assistant_status(self, text: str) -> None:
+        """Slack's loading status in an AI-app DM; workspaces without it answer with an error,
+        which changes nothing for the person (the placeholder says the same)."""
+        if not self.in_dm:
+            return
+        kwargs: dict[str, Any] = {"loading_messages": texts.LOADING_MESSAGES} if text else {}
+        try:
+            await self.client.assistant_threads_setStatus(
+                channel_id=self.channel_id,
+                thread_ts=self.thread_ts,
+                status=texts.assistant_status() if text else "",
+                **kwargs,
+            )
+        except SlackApiError as exc:
+            log.info("assistant status not available here", error=slack_error_code(exc))
+        except Exception as exc:
+            log.info("assistant status not set", error=type(exc).__name__)

@@ -8,13 +8,13 @@ from arq.connections import RedisSettings
 
 from core.settings import Settings
 from workers.context import make_startup, shutdown
-from workers.jobs import plot_job
+from workers.jobs import plot_job, restyle_job, show_data_job
 
 
 def worker_options(settings: Settings) -> dict[str, Any]:
     """Keyword arguments for `arq.worker.Worker` (also what `run_worker` takes)."""
     return {
-        "functions": [plot_job],
+        "functions": [plot_job, restyle_job, show_data_job],
         "on_startup": make_startup(settings),
         "on_shutdown": shutdown,
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),
@@ -23,6 +23,10 @@ def worker_options(settings: Settings) -> dict[str, Any]:
         # A job whose worker died mid-run is picked up again when its lease expires.
         "max_tries": settings.job_max_tries,
         "max_jobs": settings.worker_max_jobs,
-        "keep_result": 3600,
+        # The result of a job is what refuses a second job with the same id (Slack's event id),
+        # so it is kept as long as event ids are remembered.
+        "keep_result": settings.event_dedupe_ttl_s,
+        # The Cancel button aborts a running job (and keeps a queued one from starting).
+        "allow_abort_jobs": True,
         "handle_signals": True,
     }

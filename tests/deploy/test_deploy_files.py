@@ -46,12 +46,18 @@ def test_manifest_asks_for_the_scopes_it_needs_and_no_more() -> None:
             "im:history",
             "channels:history",
             "groups:history",
+            "assistant:write",  # assistant.threads.setSuggestedPrompts
         ]
     )
     settings = manifest["settings"]
-    assert {"app_mention", "message.im", "message.channels"} <= set(
-        settings["event_subscriptions"]["bot_events"]
-    )
+    assert set(settings["event_subscriptions"]["bot_events"]) == {
+        "app_mention",
+        "app_home_opened",
+        "assistant_thread_started",
+        "message.im",
+        "message.channels",  # the asker's replies in threads, without a mention
+        "message.groups",  # the same in private channels
+    }
     assert settings["socket_mode_enabled"] is True
     assert settings["interactivity"]["is_enabled"] is True
     assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/plot"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from typing import Any
 from aiohttp import web
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
+from arq.jobs import Job
 from arq.worker import Worker
 
 from core.logs import configure_logging
@@ -24,7 +26,17 @@ from handlers.app import build_app
 from handlers.dispatch import Dispatcher
 from handlers.http import build_web_app
 from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_events import event_envelope, mention_event, post_event
+from tests.fakes.slack_events import (
+    block_action,
+    command_fields,
+    dm_event,
+    event_envelope,
+    mention_event,
+    post_event,
+    post_form,
+    post_form_body,
+    reply_event,
+)
 from workers.settings import worker_options
 
 SIGNING_SECRET = "test-signing-secret"
@@ -61,14 +73,68 @@ class Stack:
         assert await post_event(self.events_url, envelope, SIGNING_SECRET) == 200
         return envelope["event_id"], event.get("thread_ts") or event["ts"]
 
+    async def reply(self, text: str, thread_ts: str, *, user: str = "U0001", **kwargs: Any) -> str:
+        """A reply in a channel thread, without a mention, as `message.channels` delivers it;
+        returns the event id."""
+        event = reply_event(text, thread_ts=thread_ts, channel=CHANNEL, user=user, **kwargs)
+        envelope = event_envelope(event, team_id=self.team_id)
+        assert await post_event(self.events_url, envelope, SIGNING_SECRET) == 200
+        return str(envelope["event_id"])
+
+    async def dm(self, text: str, **kwargs: Any) -> tuple[str, dict[str, Any]]:
+        """A message in the bot's DM; returns (event id, event)."""
+        event = dm_event(text, **kwargs)
+        envelope = event_envelope(event, team_id=self.team_id)
+        assert await post_event(self.events_url, envelope, SIGNING_SECRET) == 200
+        return str(envelope["event_id"]), event
+
+    async def click(
+        self,
+        message: dict[str, Any],
+        action_id: str,
+        *,
+        user: str = "U0001",
+        option: str | None = None,
+        channel: str = CHANNEL,
+    ) -> int:
+        """Press a button (or pick a menu option whose value contains `option`) on a message
+        the bot posted, with Slack's `block_actions` payload."""
+        payload = block_action(
+            message, action_id, user=user, option=option, channel=channel, team_id=self.team_id
+        )
+        payload["response_url"] = self.slack.response_url("action")
+        return await post_form(self.events_url, {"payload": json.dumps(payload)}, SIGNING_SECRET)
+
+    async def command(
+        self, text: str, *, user: str = "U0001", channel: str = CHANNEL
+    ) -> tuple[int, str]:
+        """`/plot text`; returns the HTTP status and body (what the caller alone sees)."""
+        fields = command_fields(
+            text,
+            team_id=self.team_id,
+            channel=channel,
+            user=user,
+            response_url=self.slack.response_url("cmd"),
+        )
+        return await post_form_body(self.events_url, fields, SIGNING_SECRET)
+
+    async def outcome(self, job_id: str, timeout_s: float = 90) -> Any:
+        """What the worker's job returned ("charted", "ignored"…)."""
+        job = Job(job_id, self.redis, _queue_name=self.settings.queue_name)
+        return await job.result(timeout=timeout_s, poll_delay=0.1)
+
+    def bot_replies(self, thread_ts: str, *, channel: str = CHANNEL) -> list[dict[str, Any]]:
+        return self.slack.thread_messages(channel, thread_ts)
+
     async def final_reply(
-        self, thread_ts: str, *, channel: str = CHANNEL, timeout_s: float = 90
+        self, thread_ts: str, *, channel: str = CHANNEL, timeout_s: float = 90, after: int = 0
     ) -> dict[str, Any]:
-        """The bot's reply in the thread once it has stopped saying it is working."""
+        """The bot's reply in the thread (the first after `after` earlier ones) once it has
+        stopped saying it is working."""
 
         def done() -> bool:
             replies = self.slack.thread_messages(channel, thread_ts)
-            return bool(replies) and not is_progress(replies[-1]["text"])
+            return len(replies) > after and not is_progress(replies[-1]["text"])
 
         await self.slack.wait_for(done, timeout_s)
         return self.slack.thread_messages(channel, thread_ts)[-1]
@@ -78,8 +144,20 @@ def is_progress(text: str) -> bool:
     return any(word in text for word in ("Reading", "Planning", "Running the chart", "Drawing"))
 
 
+def blocks_of(message: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [b for b in message.get("blocks") or [] if b.get("type") == kind]
+
+
+def context_text(message: dict[str, Any]) -> str:
+    return " ".join(e.get("text", "") for b in blocks_of(message, "context") for e in b["elements"])
+
+
 @contextlib.asynccontextmanager
-async def running_stack(workspace: Path, **settings: Any) -> AsyncIterator[Stack]:
+async def running_app(
+    workspace: Path, *, redis_url: str | None = None, **settings: Any
+) -> AsyncIterator[Stack]:
+    """The fake Slack and the real Bolt app over HTTP, with no worker: what the app alone does.
+    `redis_url` points the app's queue somewhere else (e.g. at a port nothing listens on)."""
     configure_logging(level="INFO", fmt="console")  # as `bot.py` does: with the secret mask
     slack = FakeSlack()
     await slack.start()
@@ -90,11 +168,18 @@ async def running_stack(workspace: Path, **settings: Any) -> AsyncIterator[Stack
         "queue_name": f"chartroom:test:{uuid.uuid4().hex}",
         "workspace_dir": workspace,
         "max_file_mb": 1,
-        "sandbox_timeout_s": 20,
+        # Generous: the suite shares 2 cores with other work, and a chart run that times out
+        # under load would fail a test about something else.
+        "sandbox_timeout_s": 60,
     }
     config = Settings.model_validate(values | settings)
     redis = await create_pool(RedisSettings.from_dsn(config.redis_url))
-    dispatcher = Dispatcher(redis=redis, queue_name=config.queue_name, dedupe_ttl_s=600)
+    queue = redis if redis_url is None else ArqRedis.from_url(redis_url, socket_connect_timeout=1)
+    dispatcher = Dispatcher(
+        redis=queue,
+        queue_name=config.queue_name,
+        followups_without_mention=config.followups_without_mention,
+    )
     bolt_app = build_app(
         client=slack_client(config), signing_secret=SIGNING_SECRET, dispatcher=dispatcher
     )
@@ -103,14 +188,25 @@ async def running_stack(workspace: Path, **settings: Any) -> AsyncIterator[Stack
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    options = worker_options(config) | {"handle_signals": False, "poll_delay": 0.05}
-    worker = Worker(**options)
-    worker_task = asyncio.create_task(worker.async_run())
     try:
         yield Stack(slack, f"http://127.0.0.1:{port}/slack/events", redis, config)
     finally:
-        await worker.close()
-        worker_task.cancel()
         await runner.cleanup()
+        if queue is not redis:
+            await queue.aclose()
         await redis.aclose()
         await slack.stop()
+
+
+@contextlib.asynccontextmanager
+async def running_stack(workspace: Path, **settings: Any) -> AsyncIterator[Stack]:
+    """The app, plus a real ARQ worker on the same queue (sandbox, renderer, the lot)."""
+    async with running_app(workspace, **settings) as stack:
+        options = worker_options(stack.settings) | {"handle_signals": False, "poll_delay": 0.05}
+        worker = Worker(**options)
+        worker_task = asyncio.create_task(worker.async_run())
+        try:
+            yield stack
+        finally:
+            await worker.close()
+            worker_task.cancel()

@@ -1,9 +1,12 @@
 """A local fake of the Slack Web API that speaks its wire format and records every call.
 
 The real `slack_sdk` client reaches it through `base_url`. It implements what Chartroom calls:
-auth.test, chat.postMessage, chat.update, chat.postEphemeral, files.info, files.list, private file
-downloads (with Slack's real habit of answering a bad token with an HTML login page),
-files.getUploadURLExternal, the upload URL and files.completeUploadExternal.
+auth.test, chat.postMessage, chat.update, chat.postEphemeral (checking blocks the way Slack does
+and answering `invalid_blocks` with Slack's error list), conversations.replies, views.publish,
+assistant.threads.setStatus and setSuggestedPrompts, the file methods (`slack_files_api`), and
+slash commands' response URLs. Tests make it refuse like Slack does: any method with an error
+code, `missing_scope` with the scope it needs, `not_in_channel` for channels the bot is not in,
+or `invalid_blocks` for every native chart (a workspace without the data visualization block).
 """
 
 from __future__ import annotations
@@ -15,11 +18,15 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 from aiohttp import web
 
-LOGIN_PAGE = b"<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in</body></html>"
+from tests.fakes.slack_blocks import block_errors
+from tests.fakes.slack_files_api import FakeFile, FileMethods, Upload, _bearer
+
+__all__ = ["Call", "FakeFile", "FakeSlack", "Upload"]
+
+_POSTING = ("chat.postMessage", "chat.update", "chat.postEphemeral")
 
 
 @dataclass
@@ -30,30 +37,7 @@ class Call:
 
 
 @dataclass
-class FakeFile:
-    id: str
-    name: str
-    content: bytes
-    filetype: str
-    mimetype: str
-    size: int
-    serve_login_page: bool = False
-
-
-@dataclass
-class Upload:
-    file_id: str
-    filename: str
-    length: int
-    alt_txt: str | None
-    data: bytes = b""
-    title: str | None = None
-    channel: str | None = None
-    thread_ts: str | None = None
-
-
-@dataclass
-class FakeSlack:
+class FakeSlack(FileMethods):
     bot_token: str = "xoxb-fake-bot-token"
     bot_user_id: str = "UBOT"
     bot_id: str = "BBOT"
@@ -62,8 +46,13 @@ class FakeSlack:
     files: dict[str, FakeFile] = field(default_factory=dict)
     uploads: dict[str, Upload] = field(default_factory=dict)
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    ephemerals: list[dict[str, Any]] = field(default_factory=list)
+    responses: list[dict[str, Any]] = field(default_factory=list)  # posts to response URLs
     user_messages: list[dict[str, Any]] = field(default_factory=list)
     failing_methods: dict[str, str] = field(default_factory=dict)  # method → Slack error code
+    missing_scopes: dict[str, str] = field(default_factory=dict)  # method → scope it needs
+    not_member_of: set[str] = field(default_factory=set)  # channels the bot was not invited to
+    reject_native_charts: bool = False
     url: str = ""
     _runner: web.AppRunner | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -73,11 +62,15 @@ class FakeSlack:
     def api_url(self) -> str:
         return f"{self.url}/api/"
 
+    def response_url(self, name: str = "cmd") -> str:
+        return f"{self.url}/respond/{name}"
+
     async def start(self) -> None:
         app = web.Application(client_max_size=200 * 1024 * 1024)
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_get("/files-pri/{file_id}/{name}", self._download)
         app.router.add_post("/upload/v1/{file_id}", self._upload)
+        app.router.add_post("/respond/{name}", self._respond)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -91,53 +84,23 @@ class FakeSlack:
 
     # ---- set-up helpers for tests -------------------------------------------------------------
 
-    def add_file(
-        self,
-        name: str,
-        content: bytes,
-        *,
-        filetype: str | None = None,
-        mimetype: str = "text/csv",
-        size: int | None = None,
-        serve_login_page: bool = False,
-    ) -> str:
-        file_id = f"F{next(self._ids):07d}"
-        self.files[file_id] = FakeFile(
-            id=file_id,
-            name=name,
-            content=content,
-            filetype=filetype or name.rsplit(".", 1)[-1].lower(),
-            mimetype=mimetype,
-            size=len(content) if size is None else size,
-            serve_login_page=serve_login_page,
-        )
-        return file_id
-
-    def file_object(self, file_id: str) -> dict[str, Any]:
-        """The file object as Slack puts it in events and files.info answers."""
-        f = self.files[file_id]
-        private = f"{self.url}/files-pri/{self.team_id}-{f.id}/{quote(f.name, safe='')}"
-        return {
-            "id": f.id,
-            "name": f.name,
-            "title": f.name,
-            "filetype": f.filetype,
-            "mimetype": f.mimetype,
-            "size": f.size,
-            "url_private": private,
-            "url_private_download": f"{private}?download=1",
-        }
-
     def add_user_message(
-        self, channel: str, ts: str, *, thread_ts: str | None = None, file_ids: Sequence[str] = ()
+        self,
+        channel: str,
+        ts: str,
+        *,
+        thread_ts: str | None = None,
+        file_ids: Sequence[str] = (),
+        user: str = "U0001",
     ) -> None:
         """A person's message, as conversations.replies will list it."""
         self.user_messages.append(
             {
+                "type": "message",
                 "channel": channel,
                 "ts": ts,
                 "thread_ts": thread_ts or ts,
-                "user": "U0001",
+                "user": user,
                 "files": [self.file_object(f) for f in file_ids],
             }
         )
@@ -168,21 +131,51 @@ class FakeSlack:
 
     # ---- wire format ---------------------------------------------------------------------------
 
+    def _next_id(self) -> int:
+        return next(self._ids)
+
+    def _record(self, method: str, args: dict[str, Any], token: str | None) -> None:
+        self.calls.append(Call(method, args, token))
+        self._changed.set()
+
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         args = await _read_args(request)
         token = _bearer(request) or args.pop("token", None)
-        self.calls.append(Call(method, args, token))
-        self._changed.set()
+        self._record(method, args, token)
         if token != self.bot_token:
             return web.json_response({"ok": False, "error": "invalid_auth"})
-        if method in self.failing_methods:
-            return web.json_response({"ok": False, "error": self.failing_methods[method]})
+        refusal = self._refusal(method, args)
+        if refusal is not None:
+            return web.json_response({"ok": False, **refusal})
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
         body: dict[str, Any] = handler(args)
         return web.json_response(body)
+
+    def _refusal(self, method: str, args: dict[str, Any]) -> dict[str, Any] | None:
+        if method in self.missing_scopes:
+            needed = self.missing_scopes[method]
+            return {"error": "missing_scope", "needed": needed, "provided": "chat:write"}
+        if method in self.failing_methods:
+            return {"error": self.failing_methods[method]}
+        if method in _POSTING and str(args.get("channel", "")) in self.not_member_of:
+            return {"error": "not_in_channel"}
+        if method in _POSTING and "blocks" in args:
+            errors = block_errors(args["blocks"])
+            if self.reject_native_charts and any(
+                isinstance(b, dict) and b.get("type") == "data_visualization"
+                for b in args["blocks"] or []
+            ):
+                errors.append("unsupported type `data_visualization` [json-pointer:/blocks]")
+            if errors:
+                return {
+                    "error": "invalid_blocks",
+                    "errors": errors,
+                    "response_metadata": {"messages": [f"[ERROR] {e}" for e in errors]},
+                }
+        return None
 
     def _m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -199,7 +192,7 @@ class FakeSlack:
         channel = str(args.get("channel", ""))
         if not channel:
             return {"ok": False, "error": "channel_not_found"}
-        ts = f"1700000000.{next(self._ids):06d}"
+        ts = f"1700000000.{self._next_id():06d}"
         message = {
             "ts": ts,
             "text": args.get("text", ""),
@@ -223,13 +216,8 @@ class FakeSlack:
         return {"ok": True, "channel": key[0], "ts": key[1], "text": message["text"]}
 
     def _m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "message_ts": f"1700000001.{next(self._ids):06d}"}
-
-    def _m_files_info(self, args: dict[str, Any]) -> dict[str, Any]:
-        file_id = str(args.get("file", ""))
-        if file_id not in self.files:
-            return {"ok": False, "error": "file_not_found"}
-        return {"ok": True, "file": self.file_object(file_id)}
+        self.ephemerals.append(dict(args))
+        return {"ok": True, "message_ts": f"1700000001.{self._next_id():06d}"}
 
     def _m_conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
         channel, ts = str(args.get("channel")), str(args.get("ts"))
@@ -237,55 +225,29 @@ class FakeSlack:
         return {"ok": True, "messages": found, "has_more": False}
 
     def _m_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "view": {"id": "V0001", **(args.get("view") or {})}}
+        view = args.get("view") or {}
+        errors = block_errors(view.get("blocks"), surface="home")
+        if errors:
+            return {"ok": False, "error": "invalid_blocks", "errors": errors}
+        return {"ok": True, "view": {"id": "V0001", **view}}
 
-    def _m_files_list(self, args: dict[str, Any]) -> dict[str, Any]:
-        found = [self.file_object(fid) for fid in reversed(self.files)]
-        return {"ok": True, "files": found, "paging": {"count": len(found), "total": len(found)}}
+    def _m_assistant_threads_setStatus(self, args: dict[str, Any]) -> dict[str, Any]:
+        messages = args.get("loading_messages")
+        if messages is not None and (not isinstance(messages, list) or len(messages) > 10):
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True}
 
-    def _m_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
-        file_id = f"FUP{next(self._ids):06d}"
-        self.uploads[file_id] = Upload(
-            file_id=file_id,
-            filename=str(args.get("filename")),
-            length=int(args.get("length", 0)),
-            alt_txt=args.get("alt_txt"),
-        )
-        return {"ok": True, "upload_url": f"{self.url}/upload/v1/{file_id}", "file_id": file_id}
+    def _m_assistant_threads_setSuggestedPrompts(self, args: dict[str, Any]) -> dict[str, Any]:
+        prompts = args.get("prompts")
+        if not isinstance(prompts, list) or not 1 <= len(prompts) <= 4:
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True}
 
-    def _m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
-        files = args.get("files") or []
-        done = []
-        for item in files:
-            upload = self.uploads.get(item["id"])
-            if upload is None or not upload.data:
-                return {"ok": False, "error": "file_not_found"}
-            upload.title = item.get("title")
-            upload.channel = args.get("channel_id")
-            upload.thread_ts = args.get("thread_ts")
-            done.append({"id": upload.file_id, "title": upload.title, "name": upload.filename})
-        return {"ok": True, "files": done}
-
-    async def _download(self, request: web.Request) -> web.StreamResponse:
-        file_id = request.match_info["file_id"].split("-", 1)[-1]
-        self.calls.append(Call("download", {"file": file_id}, _bearer(request)))
+    async def _respond(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.responses.append(dict(body) | {"url_name": request.match_info["name"]})
         self._changed.set()
-        f = self.files.get(file_id)
-        if f is None:
-            return web.Response(status=404, text="not found")
-        if _bearer(request) != self.bot_token or f.serve_login_page:
-            # Real Slack answers a missing or wrong token with its sign-in page and a 200.
-            return web.Response(body=LOGIN_PAGE, content_type="text/html")
-        return web.Response(body=f.content, content_type="application/octet-stream")
-
-    async def _upload(self, request: web.Request) -> web.Response:
-        upload = self.uploads.get(request.match_info["file_id"])
-        if upload is None:
-            return web.Response(status=404, text="not found")
-        upload.data = await request.read()
-        self.calls.append(Call("upload", {"file": upload.file_id}, None))
-        self._changed.set()
-        return web.Response(text=f"OK - {len(upload.data)}")
+        return web.Response(text="ok")
 
 
 async def _read_args(request: web.Request) -> dict[str, Any]:
@@ -306,8 +268,3 @@ def _maybe_json(text: str) -> Any:
         except ValueError:
             return text
     return text
-
-
-def _bearer(request: web.Request) -> str | None:
-    header = request.headers.get("Authorization", "")
-    return header.removeprefix("Bearer ") if header.startswith("Bearer ") else None

@@ -11,6 +11,7 @@ from post.result_blocks import answered_by, result_blocks, table_text
 from providers.base import Completion, Usage
 from providers.chain import UsageLedger
 from sandbox.executor import SummaryValue, TableData
+from tests.fakes.slack_blocks import block_errors
 from workers.answer import ChartResult, DrawnChart
 
 PROFILE = DataProfile(file_name="sales.csv", file_kind="csv", rows=10, columns=[])
@@ -137,3 +138,19 @@ def test_every_chart_gets_its_sentence_and_its_note() -> None:
     text = _texts(result_blocks(result, file_name="a", request_id="E", elapsed_s=1))
     assert "*1. Total revenue by region*" in text and "*2. Share*" in text
     assert "_I couldn't add “explode the top”_" in text
+
+
+def test_slacks_own_chart_is_added_only_when_asked_and_the_whole_message_passes_slack() -> None:
+    plan = Plan(charts=[_bar()], changes=["filtered to region = EU"])
+    figure = {"data": [{"type": "bar", "x": ["EU", "US"], "y": [3.0, 4.0]}], "layout": {}}
+    result = _result(plan)
+    result.charts[0].figure = figure
+    common: dict[str, Any] = {"file_name": "sales.csv", "request_id": "Ev1", "elapsed_s": 1.0}
+
+    with_native = result_blocks(result, native_chart=True, chart_types=["bar", "pie"], **common)
+    without = result_blocks(result, native_chart=False, **common)
+
+    assert [b["type"] for b in with_native].count("data_visualization") == 1
+    assert "data_visualization" not in [b["type"] for b in without]
+    assert block_errors(with_native) == []
+    assert "*What changed:* filtered to region = EU" in _texts(with_native)
