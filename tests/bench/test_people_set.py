@@ -8,9 +8,10 @@ from collections import Counter
 from pathlib import Path
 
 from bench.people.datasets import DATASETS, dataset_path, load_profile
-from bench.people.questions import CAUSES, load_questions
+from bench.people.questions import CAUSES, Question, load_questions
 
 SET = Path(__file__).resolve().parents[2] / "bench" / "people" / "questions.jsonl"
+HELDOUT = SET.with_name("heldout.jsonl")
 
 
 def test_datasets_load_through_our_ingest_with_its_column_names_and_dates() -> None:
@@ -29,15 +30,28 @@ def test_datasets_load_through_our_ingest_with_its_column_names_and_dates() -> N
     ]
 
 
-def test_the_shipped_set_fits_the_data_and_spreads_over_datasets_and_causes() -> None:
-    questions = load_questions(SET, frozenset(DATASETS), load_profile)
-    assert len(questions) >= 150
-    per_dataset = Counter(q.dataset for q in questions)
-    assert set(per_dataset) == set(DATASETS)
-    assert all(12 <= n <= 20 for n in per_dataset.values()), per_dataset
+def _assert_spread(questions: list[Question], at_least: int, per_dataset: range) -> None:
+    """Every dataset and cause is asked about, in the stated numbers; refusals are rare."""
+    assert len(questions) >= at_least
+    counts = Counter(q.dataset for q in questions)
+    assert set(counts) == set(DATASETS)
+    assert all(n in per_dataset for n in counts.values()), counts
     assert {q.cause for q in questions} == CAUSES
     refusals = sum(q.expects_refusal for q in questions)
     assert 0 < refusals <= 0.06 * len(questions)
+
+
+def test_the_shipped_set_fits_the_data_and_spreads_over_datasets_and_causes() -> None:
+    questions = load_questions(SET, frozenset(DATASETS), load_profile)
+    _assert_spread(questions, at_least=150, per_dataset=range(12, 21))
+
+
+def test_the_heldout_set_fits_the_data_and_shares_no_id_or_question_with_the_tuned_set() -> None:
+    heldout = load_questions(HELDOUT, frozenset(DATASETS), load_profile)
+    _assert_spread(heldout, at_least=100, per_dataset=range(6, 11))
+    tuned = load_questions(SET, frozenset(DATASETS))
+    assert not {q.id for q in heldout} & {q.id for q in tuned}
+    assert not {q.question.lower() for q in heldout} & {q.question.lower() for q in tuned}
 
 
 def test_the_scorer_exits_2_naming_the_line_of_a_malformed_set(tmp_path: Path) -> None:
