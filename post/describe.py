@@ -6,26 +6,17 @@ import re
 from collections.abc import Mapping
 
 from planner.plan import TIME_GRAIN_WORDS, ChartSpec
+from planner.wording import measure_label
 from sandbox.executor import SummaryValue
 
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T00:00:00")
 
-_AGGREGATE_WORDS = {
-    "sum": "Total",
-    "mean": "Average",
-    "median": "Median",
-    "min": "Lowest",
-    "max": "Highest",
-}
-
 
 def measure_phrase(spec: ChartSpec) -> str:
-    """'Total *revenue*', 'Number of rows', or just '*price*'."""
-    if spec.aggregate == "count" or spec.y is None:
-        return "Number of rows"
-    if spec.aggregate == "none":
+    """'Total revenue', 'Number of orders', 'tip as % of total bill', or just '*price*'."""
+    if spec.aggregate == "none" and spec.y and not spec.extra_y and not spec.transform:
         return f"*{spec.y}*"
-    return f"{_AGGREGATE_WORDS[spec.aggregate]} *{spec.y}*"
+    return measure_label(spec)
 
 
 def what_was_plotted(spec: ChartSpec) -> str:
@@ -37,7 +28,7 @@ def what_was_plotted(spec: ChartSpec) -> str:
             head = f"Spread of *{spec.y}*" + (f" by {x}" if x else "")
         case "scatter":
             head = f"*{spec.y}* against {x}"
-        case "line":
+        case "line" | "area":
             head = f"{measure_phrase(spec)} over {x}"
             if spec.time_grain:
                 head += f" per {TIME_GRAIN_WORDS[spec.time_grain]}"
@@ -65,10 +56,44 @@ def describe(spec: ChartSpec, summary: Mapping[str, SummaryValue]) -> str:
         parts.append(", where " + " and ".join(f.describe() for f in spec.filters))
     sentence = "".join(parts) + "."
     top_label, top_value = summary.get("top_label"), summary.get("top_value")
-    if top_label is not None and isinstance(top_value, int | float):
+    if summary.get("flat") and isinstance(top_value, int | float):
+        sentence += f" Every value is the same: {format_number(float(top_value))}."
+    elif top_label is not None and isinstance(top_value, int | float):
         label = _time_label(str(top_label), spec.time_grain)
         sentence += f" Largest: *{label}* at {format_number(float(top_value))}."
-    return sentence
+    return sentence + "".join(_caveats(spec, summary))
+
+
+def _caveats(spec: ChartSpec, summary: Mapping[str, SummaryValue]) -> list[str]:
+    """What the drawing did that the person should know: a log axis it chose, an "Other" it
+    left out, periods drawn at zero, points a transform had no value for."""
+    said: list[str] = []
+    if summary.get("log_auto") and (summary.get("log_y_applied") or summary.get("log_x_applied")):
+        said.append(" Drawn on a log scale: the values are strongly skewed.")
+    other_value = summary.get("other_value")
+    if isinstance(other_value, int | float) and not summary.get("other_drawn"):
+        others = _int(summary.get("other_groups")) or 0
+        said.append(
+            f" The other {others:,} together (“Other”) come to {format_number(float(other_value))},"
+            " left out of the chart so the named bars stay readable."
+        )
+    zero = _int(summary.get("zero_filled_periods"))
+    if zero:
+        said.append(f" {zero:,} period{'s' if zero != 1 else ''} with no rows drawn at 0.")
+    dropped = _int(summary.get("dropped_points"))
+    if dropped and spec.transform is not None:
+        said.append(
+            f" The first {dropped:,} point{'s' if dropped != 1 else ''} have no "
+            f"{spec.transform.describe()} yet."
+        )
+    undefined = _int(summary.get("undefined_ratios"))
+    if undefined:
+        said.append(
+            f" {undefined:,} group{'s' if undefined != 1 else ''} had nothing to divide by."
+        )
+    if summary.get("unstacked"):
+        said.append(" Drawn side by side, not stacked: these values do not add up.")
+    return said
 
 
 def _time_label(label: str, grain: str | None) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from planner.plan import Metric
+from planner.plan import Metric, Plan
 from post.answer_actions import answer_actions
 from post.blocks import CONTEXT_MAX, HEADER_MAX, SECTION_MAX, Block, mrkdwn, plain
 from post.describe import describe, format_number
@@ -33,6 +33,9 @@ def result_blocks(
     the types offered in the menu; `native_chart` adds Slack's own chart where it fits."""
     primary = result.primary
     blocks: list[Block] = [{"type": "header", "text": plain(primary.spec.title, HEADER_MAX)}]
+    partly = understanding_text(result.plan)
+    if partly:
+        blocks.append({"type": "section", "text": mrkdwn(partly, SECTION_MAX)})
     if native_chart:
         native = native_chart_block(primary.spec, primary.figure)
         if native is not None:
@@ -51,8 +54,8 @@ def result_blocks(
         text = f"*{result.plan.table.title}*\n```{table_text(result.table)}```"
         blocks.append({"type": "section", "text": mrkdwn(text, SECTION_MAX)})
     if result.plan.changes:
-        changed = "*What changed:* " + " · ".join(result.plan.changes)
-        blocks.append({"type": "context", "elements": [mrkdwn(changed, CONTEXT_MAX)]})
+        changed = "*Same chart,* " + "; ".join(result.plan.changes)
+        blocks.insert(1, {"type": "section", "text": mrkdwn(changed, SECTION_MAX)})
     if result.plan.assumptions:
         guessed = "*What I had to guess:* " + " · ".join(result.plan.assumptions)
         blocks.append({"type": "context", "elements": [mrkdwn(guessed, CONTEXT_MAX)]})
@@ -73,6 +76,19 @@ def result_blocks(
         )
     )
     return blocks
+
+
+def understanding_text(plan: Plan) -> str | None:
+    """When the planner understood only part of the question, the answer says so first:
+    the words it did not use and what it could not do."""
+    if not plan.unused and not plan.not_done:
+        return None
+    lines = ["⚠️ I only partly understood this, so check the chart before you rely on it."]
+    if plan.unused:
+        lines.append("What I didn't use: " + ", ".join(f"“{w}”" for w in plan.unused))
+    if plan.not_done:
+        lines.append("What I couldn't do: " + "; ".join(plan.not_done))
+    return "\n".join(lines)
 
 
 def _raw_mrkdwn(text: str, limit: int) -> Block:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from planner.plan import ChartSpec, Filter
+from planner.plan import ChartSpec, Filter, Plan
 from post.blocks import CODE_MAX, code_blocks
 from post.describe import describe
+from post.result_blocks import understanding_text
 
 
 def _bar(**kwargs: object) -> ChartSpec:
@@ -22,7 +23,7 @@ def test_the_sentence_names_measure_category_rows_and_filters() -> None:
     spec = _bar(filters=[Filter(column="order_date", op="year", value=2024)])
     summary = {"rows_total": 1250, "rows_used": 1204, "groups": 4, "other_groups": 0}
     sentence = describe(spec, summary)
-    assert sentence.startswith("Total *revenue* by *region*")
+    assert sentence.startswith("Total revenue by *region*")
     assert "from 1,204 of 1,250 rows" in sentence
     assert "where order_date in 2024" in sentence
 
@@ -44,7 +45,7 @@ def test_count_line_and_histogram_read_naturally() -> None:
     line = ChartSpec(
         chart_type="line", x="day", y="sales", aggregate="mean", time_grain="M", title="t"
     )
-    assert describe(line, {}).startswith("Average *sales* over *day* per month")
+    assert describe(line, {}).startswith("Average sales over *day* per month")
     histogram = ChartSpec(chart_type="histogram", x="price", title="t")
     assert describe(histogram, {}).startswith("Distribution of *price*")
 
@@ -62,3 +63,46 @@ def test_time_labels_are_shown_at_the_grain_of_the_chart() -> None:
     )
     sentence = describe(monthly, {"top_label": "2024-04-01T00:00:00", "top_value": 5.0})
     assert "Largest: *2024-04* at 5." in sentence
+
+
+def test_an_answer_that_understood_only_part_says_so_first() -> None:
+    plan = Plan(
+        charts=[ChartSpec(chart_type="bar", x="region", y="revenue", aggregate="sum", title="t")],
+        unused=["per capita"],
+        not_done=["a 7-point rolling average: the file has no dates"],
+    )
+    text = understanding_text(plan)
+    assert text is not None
+    assert text.startswith("⚠️ I only partly understood this")
+    assert "What I didn't use: “per capita”" in text
+    assert "What I couldn't do: a 7-point rolling average: the file has no dates" in text
+
+
+def test_an_answer_that_understood_everything_has_no_warning() -> None:
+    plan = Plan(
+        charts=[ChartSpec(chart_type="bar", x="region", y="revenue", aggregate="sum", title="t")]
+    )
+    assert understanding_text(plan) is None
+
+
+def test_a_flat_chart_and_a_hidden_other_are_said() -> None:
+    spec = ChartSpec(chart_type="bar", x="direction", y="n", aggregate="sum", limit=5, title="t")
+    sentence = describe(
+        spec,
+        {
+            "flat": True,
+            "top_value": 8.0,
+            "other_value": 120.0,
+            "other_groups": 11,
+            "other_drawn": False,
+        },
+    )
+    assert "Every value is the same: 8." in sentence
+    assert "The other 11 together (“Other”) come to 120, left out of the chart" in sentence
+
+
+def test_an_automatic_log_axis_and_zero_filled_periods_are_said() -> None:
+    spec = ChartSpec(chart_type="line", x="day", aggregate="count", time_grain="M", title="t")
+    sentence = describe(spec, {"log_auto": True, "log_y_applied": True, "zero_filled_periods": 3})
+    assert "Drawn on a log scale: the values are strongly skewed." in sentence
+    assert "3 periods with no rows drawn at 0." in sentence

@@ -153,4 +153,4 @@ def test_slacks_own_chart_is_added_only_when_asked_and_the_whole_message_passes_
     assert [b["type"] for b in with_native].count("data_visualization") == 1
     assert "data_visualization" not in [b["type"] for b in without]
     assert block_errors(with_native) == []
-    assert "*What changed:* filtered to region = EU" in _texts(with_native)
+    assert "*Same chart,* filtered to region = EU" in _texts(with_native)
