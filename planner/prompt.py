@@ -26,7 +26,7 @@ from ingest.profile import ColumnProfile, DataProfile
 from planner.plan import Plan
 from providers.base import Message
 
-PROMPT_VERSION = "plan-v2"  # part of the cache key: bump when the prompt changes meaning
+PROMPT_VERSION = "plan-v3"  # part of the cache key: bump when the prompt changes meaning
 MAX_VALUE_CHARS = 80
 MAX_TOP_VALUES = 5
 MAX_NAME_ONLY_COLUMNS = 150
@@ -128,13 +128,25 @@ def plan_messages(
     if history:
         earlier = [
             {"question": t.question[:MAX_QUESTION_CHARS], "plan": _plan_summary(t.plan)}
-            for t in history[-MAX_HISTORY_TURNS:]
+            for t in history[-MAX_HISTORY_TURNS:-1]
         ]
+        if earlier:
+            parts.append("Earlier in this thread:")
+            parts.append(_fenced(fence, "thread", earlier))
+        last = history[-1]
         parts.append(
-            "Earlier in this thread (the new question may refine the last plan, e.g. "
-            '"make it a line chart" or "only 2024"):'
+            'The thread\'s last answer. If the new question refines it ("only EU", "make it '
+            'a line", "what about 2023?", "top 5"), answer with THIS plan edited: change '
+            "only what the question names, keep everything else, and list what you changed in "
+            '"changes". If it asks for a different chart outright, plan afresh:'
         )
-        parts.append(_fenced(fence, "thread", earlier))
+        parts.append(
+            _fenced(
+                fence,
+                "last_answer",
+                {"question": last.question[:MAX_QUESTION_CHARS], "plan": _plan_summary(last.plan)},
+            )
+        )
     parts.append("The file's profile:")
     parts.append(_fenced(fence, "profile", profile_view(profile, question, options)))
     parts.append(f"Answer with one JSON object valid against this JSON schema:\n{schema}")

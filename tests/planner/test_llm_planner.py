@@ -443,7 +443,7 @@ async def test_a_500_column_file_keeps_the_prompt_under_60_kb(
     )
 
 
-async def test_the_thread_so_far_is_in_the_prompt_up_to_the_last_turns(
+async def test_the_last_answer_is_sent_as_the_plan_to_edit_and_earlier_turns_beside_it(
     openai_api: FakeOpenAI, planner: LLMPlanner, sales: DataProfile
 ) -> None:
     asked = [
@@ -460,8 +460,13 @@ async def test_the_thread_so_far_is_in_the_prompt_up_to_the_last_turns(
     await planner.plan("make it a line chart", sales, history=history)
 
     _, user = prompt_of(openai_api)
-    thread = json.loads(fenced_blocks(user)["thread"])
-    kept = history[-MAX_HISTORY_TURNS:]
+    blocks = fenced_blocks(user)
+    last = json.loads(blocks["last_answer"])
+    assert last["question"] == asked[-1]
+    assert Plan.model_validate(last["plan"]).charts == history[-1].plan.charts
+    assert "edited: change only what the question names" in user
+    thread = json.loads(blocks["thread"])
+    kept = history[-MAX_HISTORY_TURNS:-1]
     assert [turn["question"] for turn in thread] == [t.question for t in kept]
     for sent, turn in zip(thread, kept, strict=True):
         assert "planner" not in sent["plan"]
