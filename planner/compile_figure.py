@@ -17,6 +17,24 @@ def figure(shape: Shape) -> list[str]:
         return _histogram(shape)
     if kind == "box":
         return _box(shape)
+    return _discrete_series(shape) + _drawn(shape)
+
+
+def _discrete_series(shape: Shape) -> list[str]:
+    """Series named by numbers (years 1952 and 2007) are names, not a colour scale: as numbers,
+    Plotly would draw one continuous trace and pile the bars on top of each other."""
+    if not shape.series_col or shape.kind in ("table", "pie"):
+        return []
+    return [
+        "if table[series_col].dtype.kind in 'iub':",
+        "    table[series_col] = table[series_col].astype(str)",
+        "elif table[series_col].dtype.kind == 'f':",
+        "    table[series_col] = table[series_col].map('{:g}'.format)",
+    ]
+
+
+def _drawn(shape: Shape) -> list[str]:
+    kind = shape.kind
     if kind == "table":
         return _table(shape)
     if kind == "pie":

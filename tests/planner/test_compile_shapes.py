@@ -328,3 +328,25 @@ def test_a_coloured_area_of_averages_is_drawn_as_lines(
     assert {trace.stackgroup for trace in out["fig"].data} == {None}
     assert {trace.mode for trace in out["fig"].data} == {"lines+markers"}
     assert out["summary"]["unstacked"] is True
+
+
+# --- series named by numbers ----------------------------------------------------------------
+
+
+def test_bars_split_by_a_column_of_years_are_side_by_side_series_not_a_colour_scale(
+    run_chart: RunChart,
+) -> None:
+    df = pd.DataFrame(
+        {
+            "continent": ["Asia", "Asia", "Europe", "Europe"],
+            "year": [1952, 2007, 1952, 2007],
+            "lifeExp": [46.0, 70.0, 64.0, 77.0],
+        }
+    )
+    spec = ChartSpec(
+        chart_type="bar", x="continent", y="lifeExp", color="year", aggregate="mean", title="t"
+    )
+    out = run_chart(spec, df)
+    names = sorted(trace.name for trace in out["fig"].data)
+    assert names == ["1952", "2007"]
+    assert out["fig"].layout.barmode == "group"
