@@ -259,6 +259,7 @@ def _misread(
 
 
 _MIX = re.compile(r"\b(?:mix|composition|make-?up|breakdown)\b")
+_VERSUS = re.compile(r"\b(?:vs\.?|versus|against)\b")
 _CORRELATION = re.compile(r"\bcorrelat|\brelationship|\bscatter|\bagainst\b|\bassociat")
 
 
@@ -303,11 +304,15 @@ def _decide(
     dims, measures, wants_count = cast.dims, cast.measures, cast.wants_count
     active = [s for s in slots.slots if not s.sort_only]
     chart = reading.chart
-    colored_only = all(d.colored for d in dims)  # "a vs b colored by species"
+    # "a vs b colored by species", "flipper length vs body mass by species": two numbers set
+    # against each other, points coloured by the one category
+    versus = _VERSUS.search(reading.text.lower()) is not None
+    by_category = len(dims) == 1 and dims[0].role in ("category", "boolean")
+    colored_only = all(d.colored for d in dims) or (versus and by_category)
     two_numbers = (
         chart is None
         and len(measures) >= 2
-        and (not dims or (colored_only and "vs" in reading.text.lower().split()))
+        and (not dims or (colored_only and versus))
         and not any(m.aggregate for m in measures)
     )
     along_time = two_numbers and _along_time(reading, measures, profile)
