@@ -148,6 +148,15 @@ def blocks_of(message: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     return [b for b in message.get("blocks") or [] if b.get("type") == kind]
 
 
+def changes_text(message: dict[str, Any]) -> str:
+    """What a redraw or follow-up changed: the section right under the header, or ""."""
+    blocks = message.get("blocks") or []
+    if len(blocks) < 2 or blocks[1].get("type") != "section":
+        return ""
+    text = str(blocks[1].get("text", {}).get("text", ""))
+    return text if text.startswith("*Same chart,*") else ""
+
+
 def context_text(message: dict[str, Any]) -> str:
     return " ".join(e.get("text", "") for b in blocks_of(message, "context") for e in b["elements"])
 

@@ -18,6 +18,7 @@ from tests.e2e.stack import (
     SALES_CSV,
     Stack,
     blocks_of,
+    changes_text,
     context_text,
     is_progress,
     running_stack,
@@ -72,7 +73,7 @@ async def test_picking_another_chart_type_redraws_the_saved_plan_without_replann
 
     assert redrawn["ts"] != first["ts"]
     assert "Redrawn from the saved plan" in context_text(redrawn)
-    assert "drawn as a pie chart instead of a bar chart" in context_text(redrawn)
+    assert "drawn as a pie chart instead of a bar chart" in changes_text(redrawn)
     (native,) = blocks_of(redrawn, "data_visualization")
     shares = {s["label"]: s["value"] for s in native["chart"]["segments"]}
     assert shares == revenue_by_region()

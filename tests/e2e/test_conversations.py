@@ -18,7 +18,15 @@ from arq.jobs import Job, JobStatus
 from core import keys
 from core.data_ref import DataRef
 from core.slack_files import shared_file
-from tests.e2e.stack import CHANNEL, SALES_CSV, Stack, blocks_of, context_text, running_stack
+from tests.e2e.stack import (
+    CHANNEL,
+    SALES_CSV,
+    Stack,
+    blocks_of,
+    changes_text,
+    context_text,
+    running_stack,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -215,7 +223,7 @@ async def test_the_readme_thread(stack: Stack) -> None:
         assert await stack.outcome(event_id) == "charted", text
         answer = await stack.final_reply(thread, after=turn)
         assert chart_type(answer) == expected_type, text
-        assert change in context_text(answer), text
+        assert change in changes_text(answer), text
     assert await stack.outcome(await stack.reply("thanks, looks right", thread)) == "ignored"
 
 

@@ -94,6 +94,8 @@ async def local_run(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[L
     root = tmp_path_factory.mktemp("local-containment")
     slack = f"xoxb-canary-{uuid.uuid4().hex}"
     openai = f"sk-canary-{uuid.uuid4().hex}"
+    # Children from earlier tests in this process (the ingest fork server) are not the batch's.
+    before = set(_children())
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SLACK_BOT_TOKEN", slack)
         mp.setenv("OPENAI_API_KEY", openai)
@@ -115,7 +117,7 @@ async def local_run(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[L
         finally:
             await executor.aclose()
     report.record("local", batch)
-    yield LocalRun(batch, _children())
+    yield LocalRun(batch, [child for child in _children() if child not in before])
 
 
 async def test_every_category_has_a_claim() -> None:
