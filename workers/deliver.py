@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from core import metrics
 from core.data_ref import DataRef
 from core.logs import get_logger
 from core.records import AnswerRecord, save_answer
@@ -91,6 +92,7 @@ async def deliver(
     await remember_asker(redis, where, updated, ttl_s=settings.thread_ttl_s)
     # Last, so that a follow-up sent the moment the answer shows finds the thread ready.
     await reply.say(result_fallback_text(result), blocks=blocks)
+    metrics.charted(result.timings_ms, cache_hit=result.cache_hit)
     log.info(
         "charted",
         planner=result.planned.path,

@@ -8,6 +8,7 @@ import asyncio
 import shutil
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,6 +17,8 @@ import aiohttp
 import structlog
 from redis.asyncio import Redis
 
+from core import metrics
+from core.installations import Workspace, WorkspaceNotInstalled
 from core.logs import get_logger
 from core.request_state import RequestState
 from post import texts
@@ -37,13 +40,23 @@ class JobFlow:
     response_url: str | None = None  # /plot: where to answer when the thread can't be used
     thread_ts: str | None = None  # where to answer, once known
     in_dm: bool = False
+    enterprise_id: str | None = None  # an org-wide (Enterprise Grid) install's enterprise
+    enterprise_install: bool = False
     reply: ThreadReply | None = field(default=None, init=False)
+    _workspace_deps: WorkerDeps | None = field(default=None, init=False)
     file_name: str | None = field(default=None, init=False)
 
     @property
     def deps(self) -> WorkerDeps:
+        """The worker's resources, with this job's workspace token once `run()` resolved it."""
+        if self._workspace_deps is not None:
+            return self._workspace_deps
         deps: WorkerDeps = self.ctx["deps"]
         return deps
+
+    @property
+    def workspace(self) -> Workspace:
+        return Workspace(self.team_id, self.enterprise_id, self.enterprise_install)
 
     @property
     def redis(self) -> Redis:
@@ -72,23 +85,32 @@ class JobFlow:
     async def run(self) -> str:
         """Run `work()`; every way it can end is told to the person. Returns the outcome."""
         structlog.contextvars.bind_contextvars(
-            request_id=self.request_id, job_try=self.ctx.get("job_try")
+            request_id=self.request_id, team_id=self.team_id, job_try=self.ctx.get("job_try")
         )
         started = time.monotonic()
+        try:
+            self._workspace_deps = await self.deps.for_workspace(self.workspace)
+        except WorkspaceNotInstalled:
+            # No token to answer with: the app was uninstalled after the event was queued.
+            log.warning("workspace not installed; nobody to answer", team_id=self.team_id)
+            structlog.contextvars.clear_contextvars()
+            return "not_installed"
         try:
             if await self.state.get("answered"):
                 # A re-run (the worker died or was stopped) after the person had their answer.
                 log.info("already answered; nothing to do")
                 return "already_answered"
             await self.state.set(user_id=self.user_id)  # only they may cancel it
-            outcome = await self.work()
+            outcome, kind = await self.work(), ""
         except asyncio.CancelledError:
             # Cancel button (ARQ abort), ARQ's job timeout, or the worker shutting down.
-            await asyncio.shield(self._tell_cancelled())
+            stopped = await asyncio.shield(self._tell_cancelled())
+            metrics.job_finished(stopped, self.team_id, self._since_enqueued())
             raise
         except Exception as exc:
             failure = failure_of(exc, self.request_id, self.file_name)
             outcome = failure.outcome
+            kind = type(exc).__name__ if outcome == "user_error" else ""
             if failure.level == "exception":
                 log.exception(failure.log_message)
             else:
@@ -97,8 +119,16 @@ class JobFlow:
         finally:
             shutil.rmtree(self.workdir, ignore_errors=True)
         log.info("job done", outcome=outcome, elapsed_s=round(time.monotonic() - started, 3))
+        metrics.job_finished(outcome, self.team_id, self._since_enqueued(), kind=kind)
         structlog.contextvars.clear_contextvars()
         return outcome
+
+    def _since_enqueued(self) -> float | None:
+        """Seconds since the app enqueued the job (ARQ's `enqueue_time`), i.e. event → answer."""
+        enqueued = self.ctx.get("enqueue_time")
+        if not isinstance(enqueued, datetime):
+            return None
+        return (datetime.now(UTC) - enqueued).total_seconds()
 
     async def tell(self, text: str, *, trusted: bool = False) -> None:
         """The final word, in the thread when there is one, else to the /plot caller alone.
@@ -131,9 +161,11 @@ class JobFlow:
         except Exception as exc:
             log.warning("could not answer through response_url", error=type(exc).__name__)
 
-    async def _tell_cancelled(self) -> None:
+    async def _tell_cancelled(self) -> str:
+        """Tell the person the job stopped; "cancelled" (by them) or "stopped" (the job
+        timeout, or the worker shutting down)."""
         if self.reply is not None and self.reply.answered:
-            return  # stopped after the answer was shown: nothing to take back
+            return "stopped_after_answer"  # nothing to take back
         try:
             cancelled_by = await self.state.get("cancelled_by")
         except Exception:
@@ -141,9 +173,10 @@ class JobFlow:
         if cancelled_by:
             log.info("job cancelled by the person", user=cancelled_by)
             await self.tell(texts.cancelled(cancelled_by), trusted=True)
-        else:
-            log.warning("job cancelled")
-            await self.tell(texts.internal_failure(self.request_id, self.file_name))
+            return "cancelled"
+        log.warning("job cancelled")
+        await self.tell(texts.internal_failure(self.request_id, self.file_name))
+        return "stopped"
 
 
 _SLACK_HOOK_HOSTS = ("slack.com", "slack-gov.com")
