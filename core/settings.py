@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     job_timeout_s: int = 300
     job_max_tries: int = 2
     worker_max_jobs: int = 4
+    # Fairness: jobs one workspace may have queued or running at once (0: no limit). Past it,
+    # the person is told privately to ask again; nothing is queued or dropped silently.
+    workspace_max_jobs: int = 20
     # Each worker serves its Prometheus metrics on this port (0: off); a second worker on the
     # same host finds it taken and says so in the log.
     worker_metrics_port: int = 9101

@@ -21,5 +21,8 @@ def register_commands(app: AsyncApp, dispatcher: Dispatcher) -> None:
             await ack(text=texts.USAGE, response_type="ephemeral")
             return
         request = request_from_command(command)
-        await dispatcher.enqueue(PLOT_JOB, request, request.request_id)
+        if await dispatcher.enqueue(PLOT_JOB, request, request.request_id) == "busy":
+            busy = texts.workspace_busy(dispatcher.workspace_max_jobs)
+            await ack(text=busy, response_type="ephemeral")
+            return
         await ack()

@@ -36,7 +36,8 @@ def register_message_events(app: AsyncApp, dispatcher: Dispatcher) -> None:
         if is_from_bot(event, context.bot_user_id):
             return
         request = request_from_event(body, event, bot_user_id=context.bot_user_id, source="mention")
-        await dispatcher.enqueue(PLOT_JOB, request, request.request_id)
+        if await dispatcher.enqueue(PLOT_JOB, request, request.request_id) == "busy":
+            await dispatcher.tell_busy(context.client, request)
 
     @app.event("message")
     async def on_message(
@@ -49,7 +50,8 @@ def register_message_events(app: AsyncApp, dispatcher: Dispatcher) -> None:
             request = request_from_event(
                 body, event, bot_user_id=context.bot_user_id, source="dm", is_dm=True
             )
-            await dispatcher.enqueue(PLOT_JOB, request, request.request_id)
+            if await dispatcher.enqueue(PLOT_JOB, request, request.request_id) == "busy":
+                await dispatcher.tell_busy(context.client, request)
             return
         if mentions(str(event.get("text") or ""), context.bot_user_id):
             return  # the same message arrives as app_mention, which answers it
@@ -61,4 +63,5 @@ def register_message_events(app: AsyncApp, dispatcher: Dispatcher) -> None:
         if thread is None or not thread.asked_by(str(event.get("user") or "")):
             return  # not a thread we answered, or not the person who asked there
         request = request_from_event(body, event, bot_user_id=context.bot_user_id, source="reply")
-        await dispatcher.enqueue(PLOT_JOB, request, request.request_id)
+        if await dispatcher.enqueue(PLOT_JOB, request, request.request_id) == "busy":
+            await dispatcher.tell_busy(context.client, request)

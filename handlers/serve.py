@@ -24,11 +24,7 @@ log = get_logger(__name__)
 async def serve(settings: Settings) -> None:
     assert settings.slack_signing_secret is not None
     redis = await create_pool(RedisSettings.from_dsn(settings.redis_url))
-    dispatcher = Dispatcher(
-        redis=redis,
-        queue_name=settings.queue_name,
-        followups_without_mention=settings.followups_without_mention,
-    )
+    dispatcher = Dispatcher.from_settings(redis, settings)
     installations = Installations(settings) if settings.slack_client_id else None
     if installations is not None:
         await installations.create_tables()

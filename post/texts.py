@@ -76,6 +76,14 @@ def code_timed_out(limit_s: float) -> str:
     )
 
 
+def workspace_busy(limit: int) -> str:
+    return (
+        f":hourglass_flowing_sand: This workspace already has {limit} charts queued or being "
+        "drawn, which is as many as it may have at once. I haven't queued this one: ask again "
+        "in a minute, when one of them is done."
+    )
+
+
 def user_error(message: str) -> str:
     return f":information_source: {message}"
 

@@ -5,6 +5,7 @@ logs. Subclasses do the work in `work()`."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ import aiohttp
 import structlog
 from redis.asyncio import Redis
 
-from core import metrics
+from core import fairness, metrics
 from core.installations import Workspace, WorkspaceNotInstalled
 from core.logs import get_logger
 from core.request_state import RequestState
@@ -118,6 +119,8 @@ class JobFlow:
             await self.tell(failure.text)
         finally:
             shutil.rmtree(self.workdir, ignore_errors=True)
+            with contextlib.suppress(Exception):  # else it ages out of the workspace's count
+                await fairness.release(self.redis, self.team_id, self.request_id)
         log.info("job done", outcome=outcome, elapsed_s=round(time.monotonic() - started, 3))
         metrics.job_finished(outcome, self.team_id, self._since_enqueued(), kind=kind)
         structlog.contextvars.clear_contextvars()

@@ -202,11 +202,7 @@ async def running_app(
         await installations.create_tables()
     redis = await create_pool(RedisSettings.from_dsn(config.redis_url))
     queue = redis if redis_url is None else ArqRedis.from_url(redis_url, socket_connect_timeout=1)
-    dispatcher = Dispatcher(
-        redis=queue,
-        queue_name=config.queue_name,
-        followups_without_mention=config.followups_without_mention,
-    )
+    dispatcher = Dispatcher.from_settings(queue, config)
     bolt_app = build_app(
         client=slack_client(config),
         signing_secret=SIGNING_SECRET,

@@ -13,6 +13,7 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
+from core import fairness
 from tests.e2e.stack import SALES_CSV, Stack, running_stack
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -63,6 +64,7 @@ async def test_metrics_count_jobs_by_outcome_and_workspace_and_time_each_stage(
     event_id, thread = await stack.mention("total revenue by region", files=[sales])
     assert await stack.outcome(event_id) == "charted"
     _, after = await get(stack, "/metrics")
+    assert await fairness.in_flight(stack.redis, stack.team_id) == 0  # released when done
 
     charted = {"outcome": "charted", "team": stack.team_id}
     assert sample(after, "chartroom_jobs_total", **charted) == 1
