@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     # other machines); bigger files are kept as a Slack file reference and downloaded again.
     thread_data_max_mb: int = 64
     thread_data_ttl_s: int = 24 * 3600
+    # An answer's record (plan, code, the drawn numbers, the file reference) behind its buttons.
+    record_ttl_s: int = 7 * 24 * 3600
     slack_native_charts: bool = True  # Slack's data visualization block beside the PNG
 
     # Ingest limits

@@ -118,6 +118,14 @@ def request_from_command(command: Mapping[str, Any]) -> PlotRequest:
     )
 
 
+FORGET_WORDS = frozenset({"forget", "forget this", "forget this thread", "forget everything"})
+
+
+def wants_forget(text: str) -> bool:
+    """ "/plot forget", "@Chartroom forget this thread": delete what is kept here."""
+    return " ".join(text.lower().split()).rstrip(".!") in FORGET_WORDS
+
+
 def command_wants_usage(command: Mapping[str, Any]) -> bool:
     """`/plot`, `/plot help`, `/plot ?`: the usage, privately, and nothing else."""
     text = " ".join(str(command.get("text") or "").lower().split())

@@ -84,6 +84,16 @@ def workspace_busy(limit: int) -> str:
     )
 
 
+def forgotten(conversations: int, files: int, answers: int, where: str) -> str:
+    if not (conversations or answers):
+        return f":wastebasket: I had nothing kept for {where}."
+    return (
+        f":wastebasket: Forgotten for {where}: {conversations} conversation(s), the kept data of "
+        f"{files} file(s) and {answers} answer record(s). The messages in Slack stay; delete "
+        "them there if you want them gone too. Cached answers expire within the hour."
+    )
+
+
 def user_error(message: str) -> str:
     return f":information_source: {message}"
 

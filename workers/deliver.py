@@ -73,6 +73,7 @@ async def deliver(
             ),
         ),
         is_dm=delivery.is_dm,
+        ttl_s=settings.record_ttl_s,
     )
     blocks = result_blocks(
         result,
