@@ -6,6 +6,7 @@ No worker runs here, so admitted jobs stay queued; a worker's release is what a 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 
 import pytest
@@ -27,6 +28,11 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack
         yield running
 
 
+def unique_team(prefix: str) -> str:
+    """The suite shares one Redis: a workspace of its own per run, counts from zero."""
+    return f"{prefix}{uuid.uuid4().hex[:8].upper()}"
+
+
 async def status(stack: Stack, job_id: str) -> JobStatus:
     return await Job(job_id, stack.redis, _queue_name=stack.settings.queue_name).status()
 
@@ -34,7 +40,7 @@ async def status(stack: Stack, job_id: str) -> JobStatus:
 async def test_a_workspace_at_its_limit_is_told_to_wait_and_others_are_not_held_up(
     stack: Stack,
 ) -> None:
-    busy, calm = "TBUSYWS", "TCALMWS"
+    busy, calm = unique_team("TBUSY"), unique_team("TCALM")
     queued = [(await stack.mention(f"revenue by region {n}", team_id=busy))[0] for n in (1, 2)]
     refused, _ = await stack.mention("revenue by region 3", team_id=busy)
     other, _ = await stack.mention("revenue by region", team_id=calm)
@@ -52,7 +58,7 @@ async def test_a_workspace_at_its_limit_is_told_to_wait_and_others_are_not_held_
 
 
 async def test_a_redelivered_event_counts_once(stack: Stack) -> None:
-    team = "TREDELIVER"
+    team = unique_team("TREDELIVER")
     first, _ = await stack.mention("revenue by region", team_id=team)
     assert await fairness.in_flight(stack.redis, team) == 1
     assert await fairness.admit(stack.redis, team, first, limit=1, stale_after_s=60)

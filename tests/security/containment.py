@@ -250,9 +250,14 @@ async def _run_one(
 
 
 async def _follow_up(executor: Executor, data_path: Path, group: list[Outcome]) -> None:
-    """A normal chart right after the category's payloads must work, on untouched data."""
+    """A normal chart right after the category's payloads must work, on untouched data. One
+    time-out is forgiven and the chart run again: on a loaded machine a cold run can pass the
+    limit on its own; something the payload left running would make the second one fail too."""
     try:
-        result = await executor.run(GOOD_CODE, data_path)
+        try:
+            result = await executor.run(GOOD_CODE, data_path)
+        except CodeTimedOut:
+            result = await executor.run(GOOD_CODE, data_path)
     except Exception as exc:
         for outcome in group:
             outcome.add("run", f"the next normal job failed: {type(exc).__name__}: {exc}"[:400])
