@@ -1,10 +1,95 @@
-"""Slack mrkdwn escaping. Column names, cell values, questions and model-written titles are all
-untrusted: unescaped, `<!channel>` in a CSV header would notify a whole channel."""
+"""The one way text from a person or a file goes to Slack: `escape` for mrkdwn, `visible` for
+plain text.
+
+File names, questions, column names, cell values, sheet names and model-written titles are all
+untrusted. Unescaped, `<!channel>` in a CSV header would notify a whole channel and
+`<https://evil|sign in again>` would be a link that reads as ours. So `escape`:
+
+- drops invisible characters: bidi overrides and isolates (which make "cod.exe" read as
+  "exe.doc"), zero-width spaces and joiners, and other control characters;
+- writes Slack's three control characters as entities (`&amp;`, `&lt;`, `&gt;`), as Slack's
+  formatting guide asks (https://docs.slack.dev/messaging/formatting-message-text);
+- shows what Slack would turn into a link (a URL, a `www.` or well-known domain) and spreadsheet
+  formulas (`=HYPERLINK("…")`) as inline code, which Slack never links.
+
+It is idempotent: text escaped where a value was placed passes the block builders' own
+`escape` of the whole message unchanged, so nothing is escaped twice (`R&D` never reads
+`R&amp;D`) and a builder that forgot to escape a value is still safe.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
+# Bidi embeddings, overrides and isolates, marks, zero-width characters, and every other
+# "format" character (Unicode category Cf) and control character but line breaks and tabs.
+_KEPT_CONTROLS = frozenset("\n\t")
+_UNESCAPED_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt);)")
+_FORMULA = re.compile(r"^\s*(?:=|[+\-@]\s*[A-Za-z(])")
+_COMMON_TLDS = (
+    "com|net|org|io|co|ai|app|dev|info|biz|xyz|me|ly|gg|ru|cn|uk|de|fr|us|link|click|site|"
+    "online|top|shop|live|page|zip|mov"
+)
+_LINKABLE = re.compile(
+    rf"(?i)(?:\b[a-z][a-z0-9+.\-]*://|\bwww\.|\bmailto:|\btel:|\bslack:)[^\s`*_~]*"
+    rf"|\b[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.(?:{_COMMON_TLDS})\b(?:/[^\s`*_~]*)?"
+)
+_CODE_SPAN = re.compile(r"(```.*?```|`[^`\n]*`)", re.DOTALL)
+
+
+def visible(text: str) -> str:
+    """`text` without invisible characters: what a Slack plain_text field may show as typed."""
+    return "".join(c for c in text if _shown(c))
+
 
 def escape(text: str) -> str:
-    """Slack's three control characters as entities, as Slack's formatting guide asks
-    (https://docs.slack.dev/messaging/formatting-message-text)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text from a person or a file, safe inside Slack mrkdwn (see the module docstring)."""
+    text = _entities(visible(text))
+    if _FORMULA.match(text) and not _CODE_SPAN.fullmatch(text):
+        return as_code(text)
+    parts = _CODE_SPAN.split(text)  # odd parts are code spans already: Slack links nothing there
+    return "".join(
+        part if i % 2 else _LINKABLE.sub(lambda m: as_code(m.group(0)), part)
+        for i, part in enumerate(parts)
+    )
+
+
+def code_block(text: str) -> str:
+    """`text` as a ``` block (code, a fixed-width table): Slack links nothing inside one, so only
+    invisible characters and the control characters need care; triple backticks inside would end
+    the block early and are broken up with a zero-width space."""
+    shown = _entities(visible(text)).replace("```", "`\u200b``")
+    return f"```{shown}```"
+
+
+def cut(text: str, limit: int) -> str:
+    """Escaped mrkdwn `text` in at most `limit` characters, ending "…" when cut: never inside an
+    entity, and any code span or block the cut leaves open is closed (an open backtick would let
+    Slack link the URL it was hiding)."""
+    if len(text) <= limit:
+        return text
+    kept = re.sub(r"&[a-z]*$", "", text[: max(limit - 5, 0)])
+    if kept.count("```") % 2:
+        kept += "…```"
+    elif kept.replace("```", "").count("`") % 2:
+        kept += "…`"
+    else:
+        kept += "…"
+    return kept
+
+
+def as_code(text: str) -> str:
+    """`text` as inline code on one line; its own backticks become quotes so it stays one span."""
+    flat = " ".join(text.replace("`", "'").split())
+    return f"`{flat}`" if flat else ""
+
+
+def _entities(text: str) -> str:
+    return _UNESCAPED_AMPERSAND.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _shown(char: str) -> bool:
+    if char in _KEPT_CONTROLS:
+        return True
+    return unicodedata.category(char) not in ("Cf", "Cc", "Cs", "Co", "Zl", "Zp")
