@@ -27,6 +27,8 @@ import unicodedata
 _KEPT_CONTROLS = frozenset("\n\t")
 _UNESCAPED_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt);)")
 _FORMULA = re.compile(r"^\s*(?:=|[+\-@]\s*[A-Za-z(])")
+# A spreadsheet call anywhere in a text: `=HYPERLINK(`, `@SUM(`, after a space, quote or mark.
+_FORMULA_CALL = re.compile(r"(?:(?<=^)|(?<=[\s\"'“(*_~]))[=+\-@][A-Za-z][\w.]*\(")
 _COMMON_TLDS = (
     "com|net|org|io|co|ai|app|dev|info|biz|xyz|me|ly|gg|ru|cn|uk|de|fr|us|link|click|site|"
     "online|top|shop|live|page|zip|mov"
@@ -49,17 +51,53 @@ def escape(text: str) -> str:
     if _FORMULA.match(text) and not _CODE_SPAN.fullmatch(text):
         return as_code(text)
     parts = _CODE_SPAN.split(text)  # odd parts are code spans already: Slack links nothing there
-    return "".join(
-        part if i % 2 else _LINKABLE.sub(lambda m: as_code(m.group(0)), part)
-        for i, part in enumerate(parts)
-    )
+    return "".join(part if i % 2 else _neutral(part) for i, part in enumerate(parts))
+
+
+def _neutral(text: str) -> str:
+    """Formulas (to their closing parenthesis), then URLs, of text outside code as code."""
+    out: list[str] = []
+    at = 0
+    for match in _FORMULA_CALL.finditer(text):
+        if match.start() < at:
+            continue
+        end = _closing(text, match.end())
+        out += [
+            _LINKABLE.sub(_code_of, text[at : match.start()]),
+            as_code(text[match.start() : end]),
+        ]
+        at = end
+    out.append(_LINKABLE.sub(_code_of, text[at:]))
+    return "".join(out)
+
+
+def _closing(text: str, start: int) -> int:
+    """Where the call whose `(` ends just before `start` closes (quotes respected), or the end."""
+    depth, quote = 1, ""
+    for i in range(start, len(text)):
+        c = text[i]
+        if quote:
+            quote = "" if c == quote else quote
+        elif c in "\"'":
+            quote = c
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return len(text)
+
+
+def _code_of(match: re.Match[str]) -> str:
+    return as_code(match.group(0))
 
 
 def code_block(text: str) -> str:
     """`text` as a ``` block (code, a fixed-width table): Slack links nothing inside one, so only
     invisible characters and the control characters need care; triple backticks inside would end
-    the block early and are broken up with a zero-width space."""
-    shown = _entities(visible(text)).replace("```", "`\u200b``")
+    the block early and are broken up with a modifier grave accent (ˋ), which looks alike."""
+    shown = _entities(visible(text)).replace("```", "``\u02cb")
     return f"```{shown}```"
 
 
