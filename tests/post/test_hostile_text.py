@@ -30,7 +30,7 @@ from post.mrkdwn import escape
 from post.native_chart import native_chart_block
 from post.result_blocks import result_blocks, result_fallback_text
 from post.slack import alt_text
-from sandbox.executor import TableData
+from sandbox.executor import SummaryValue, TableData
 from workers.answer import ChartResult, DrawnChart
 from workers.failures import failure_of
 
@@ -127,7 +127,7 @@ def _result(word: str) -> ChartResult:
         not_done=[f"a {word} transform"],
         changes=[f"only {word}"],
     )
-    summary = {"top_label": word, "top_value": 3.0, "rows_used": 3, "rows_total": 3,
+    summary: dict[str, SummaryValue] = {"top_label": word, "top_value": 3.0, "rows_used": 3, "rows_total": 3,
                "groups": 2}  # fmt: skip
     figure = {
         "data": [{"type": "bar", "x": [word, "b"], "y": [1, 2], "name": word}],
