@@ -127,8 +127,9 @@ def _result(word: str) -> ChartResult:
         not_done=[f"a {word} transform"],
         changes=[f"only {word}"],
     )
-    summary: dict[str, SummaryValue] = {"top_label": word, "top_value": 3.0, "rows_used": 3, "rows_total": 3,
-               "groups": 2}  # fmt: skip
+    summary: dict[str, SummaryValue] = {
+        "top_label": word, "top_value": 3.0, "rows_used": 3, "rows_total": 3, "groups": 2,
+    }  # fmt: skip
     figure = {
         "data": [{"type": "bar", "x": [word, "b"], "y": [1, 2], "name": word}],
         "layout": {"xaxis": {"title": {"text": word}}, "yaxis": {"title": {"text": word}}},
