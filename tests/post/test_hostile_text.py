@@ -1,16 +1,8 @@
 """Every text and block builder, fed a corpus of hostile file and question text, sends nothing
-Slack would act on: no mention, no link, no formula outside code, no invisible character.
-
-A text passes when, with its code spans taken out, it holds no `<` or `>` but the mentions we
-put there ourselves, and nothing Slack would link; and when no string anywhere in the payload
-holds a bidi override or a zero-width character.
-"""
+Slack would act on: no mention, no link, no formula outside code, no invisible character (what
+"safe" means is in `tests.fakes.hostile_text`)."""
 
 from __future__ import annotations
-
-import re
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
@@ -31,71 +23,15 @@ from post.native_chart import native_chart_block
 from post.result_blocks import result_blocks, result_fallback_text
 from post.slack import alt_text
 from sandbox.executor import SummaryValue, TableData
+from tests.fakes.hostile_text import (
+    ASKER,
+    HOSTILE,
+    INVISIBLE,
+    assert_safe,
+    assert_safe_mrkdwn,
+)
 from workers.answer import ChartResult, DrawnChart
 from workers.failures import failure_of
-
-ASKER = "UASKER1"
-HOSTILE = [
-    "<!channel> <@U0BOSS> q3.csv",
-    "<!here|here> <!everyone>",
-    "<#C0SECRET> <@W123>",
-    "<https://evil.com/login|sign in again>",
-    '=HYPERLINK("http://evil.com/x","click me")',
-    "+cmd|' /C calc'!A0",
-    "@SUM(1+1)*cmd|' /C calc'!A0",
-    "http://evil.com/a_b?c=<d>",
-    "visit www.evil.com or evil.com/path",
-    "R&D &amp; <b>bold</b>",
-    "invoice\u202egnp.exe",
-    "zero\u200bwidth\u200d\u2066isolate\u2069\ufeff",
-    "back`tick http://evil.com` out",
-    "```block``` http://evil.com",
-    "*bold* _it_ ~strike~ > quote",
-]
-_OURS = re.compile(rf"<@{ASKER}>|<#C0CHAN>|<!date\^\d+\^[^|>]*\|recently>")
-_CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
-_LINKABLE = re.compile(r"(?i)[a-z]+://|www\.|evil\.com|mailto:")
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u061c]")
-
-
-def assert_safe_mrkdwn(text: str) -> None:
-    outside = _CODE.sub(" ", _OURS.sub(" ", text))
-    assert "<" not in outside and ">" not in outside, text
-    assert not _LINKABLE.search(outside), text
-    assert not re.search(r"(^|\s|\*)[=+@]\S*\(", outside), text  # a formula outside code
-
-
-def strings(payload: Any) -> Iterator[str]:
-    if isinstance(payload, str):
-        yield payload
-    elif isinstance(payload, dict):
-        for value in payload.values():
-            yield from strings(value)
-    elif isinstance(payload, list | tuple):
-        for value in payload:
-            yield from strings(value)
-
-
-def mrkdwn_texts(payload: Any) -> Iterator[str]:
-    if isinstance(payload, dict):
-        if payload.get("type") == "mrkdwn":
-            yield str(payload["text"])
-        for value in payload.values():
-            yield from mrkdwn_texts(value)
-    elif isinstance(payload, list):
-        for value in payload:
-            yield from mrkdwn_texts(value)
-
-
-def assert_safe(payload: Any, *, fallback: str | None = None) -> None:
-    """Blocks (or any payload) and the message's notification text, which Slack parses too."""
-    for text in strings(payload):
-        assert not _INVISIBLE.search(text), text
-    for text in mrkdwn_texts(payload):
-        assert_safe_mrkdwn(text)
-    if fallback is not None:
-        assert_safe_mrkdwn(fallback)
-        assert not _INVISIBLE.search(fallback)
 
 
 def _profile(name: str) -> DataProfile:
@@ -153,7 +89,7 @@ def test_the_answer_message_and_its_parts(word: str) -> None:
     )
     assert_safe(blocks, fallback=escape(result_fallback_text(result)))
     assert_safe_mrkdwn(describe(result.primary.spec, result.summary))
-    assert not _INVISIBLE.search(alt_text(result.primary))
+    assert not INVISIBLE.search(alt_text(result.primary))
 
 
 @pytest.mark.parametrize("word", HOSTILE)
