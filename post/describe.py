@@ -6,6 +6,7 @@ so a cell like `=HYPERLINK("http://…")` reads as code, never as a link.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 
@@ -118,6 +119,11 @@ def _int(value: SummaryValue) -> int | None:
 
 
 def format_number(value: float) -> str:
-    if value.is_integer() and abs(value) < 1e15:
+    """Whole numbers with thousands separators, others with 2 decimals (4 significant digits
+    below 1). From 10^15 on, a float no longer holds every digit: 6 significant digits
+    ("1.23457e+17", "1e+180"), so the digits the float made up are never shown as data."""
+    if not math.isfinite(value) or abs(value) >= 1e15:
+        return f"{value:.6g}"
+    if value.is_integer():
         return f"{int(value):,}"
     return f"{value:,.2f}" if abs(value) >= 1 else f"{value:.4g}"
