@@ -10,7 +10,9 @@ untrusted. Unescaped, `<!channel>` in a CSV header would notify a whole channel 
 - writes Slack's three control characters as entities (`&amp;`, `&lt;`, `&gt;`), as Slack's
   formatting guide asks (https://docs.slack.dev/messaging/formatting-message-text);
 - shows what Slack would turn into a link (a URL, a `www.` or well-known domain) and spreadsheet
-  formulas (`=HYPERLINK("…")`) as inline code, which Slack never links.
+  formulas (`=HYPERLINK("…")`) as inline code, which Slack never links. When backticks in the
+  text itself would pair up with those so that something stays outside code, it keeps no
+  backtick at all and defangs links instead (`http[:]//evil[.]com`).
 
 It is idempotent: text escaped where a value was placed passes the block builders' own
 `escape` of the whole message unchanged, so nothing is escaped twice (`R&D` never reads
@@ -49,9 +51,26 @@ def escape(text: str) -> str:
     """Text from a person or a file, safe inside Slack mrkdwn (see the module docstring)."""
     text = _entities(visible(text))
     if _FORMULA.match(text) and not _CODE_SPAN.fullmatch(text):
-        return as_code(text)
-    parts = _CODE_SPAN.split(text)  # odd parts are code spans already: Slack links nothing there
-    return "".join(part if i % 2 else _neutral(part) for i, part in enumerate(parts))
+        shown = as_code(text)
+    else:
+        parts = _CODE_SPAN.split(text)  # odd parts are code spans: Slack links nothing there
+        shown = "".join(part if i % 2 else _neutral(part) for i, part in enumerate(parts))
+    # Backticks from a file can pair up with ours so that a URL ends up outside every span;
+    # then no backtick is kept at all and links are defanged instead.
+    return _defanged(text) if _exposed(shown) else shown
+
+
+def _exposed(text: str) -> bool:
+    """Anything linkable, a formula or a stray backtick outside the code spans of `text`."""
+    outside = _CODE_SPAN.sub(" ", text)
+    return "`" in outside or bool(_LINKABLE.search(outside) or _FORMULA_CALL.search(outside))
+
+
+def _defanged(text: str) -> str:
+    """`text` with no backticks, links as `http[:]//evil[.]com` and formulas led by a quote."""
+    flat = text.replace("`", "'")
+    flat = _LINKABLE.sub(lambda m: m.group(0).replace(":", "[:]").replace(".", "[.]"), flat)
+    return _FORMULA_CALL.sub(lambda m: "'" + m.group(0), flat)
 
 
 def _neutral(text: str) -> str:

@@ -7,7 +7,19 @@ from __future__ import annotations
 import pytest
 
 from core.chart_table import ChartTable
-from core.errors import NoMatchingColumn
+from core.errors import (
+    CodeRefused,
+    EmptyFile,
+    FileNotReadable,
+    FileTooDemanding,
+    FileTooLarge,
+    NoMatchingColumn,
+    SheetNotFound,
+    TooManyColumns,
+    TooManyRows,
+    UnparseableFile,
+    UnsupportedFileType,
+)
 from core.records import RecentAnswer
 from core.worker_status import WorkerStatus
 from ingest.profile import ColumnProfile, DataProfile
@@ -101,8 +113,21 @@ def test_placeholders_progress_and_failures(word: str) -> None:
         texts.code_failed("Ev1", word),
         texts.command_asked(ASKER, word),
         texts.user_error(word),
-        failure_of(NoMatchingColumn([word], [word, "revenue"]), "Ev1", word).text,
     ]
+    errors = [
+        NoMatchingColumn([word], [word, "revenue"], suggestions=[word], examples=[word]),
+        UnsupportedFileType(word, word),
+        FileTooLarge(word, 10, 5),
+        TooManyRows(word, 10),
+        TooManyColumns(word, 100_000, 10),
+        EmptyFile(word),
+        UnparseableFile(word, "csv", word),
+        SheetNotFound(word, word, [word, "Sheet1"]),
+        FileTooDemanding(word, word),
+        FileNotReadable(word, word),
+        CodeRefused([f"line 1: `{word}` is not allowed"]),
+    ]
+    built += [failure_of(error, "Ev1", word).text for error in errors]
     for text in built:
         assert_safe(working_blocks(text, "Ev1"), fallback=escape(text))
         assert_safe(message_blocks(text), fallback=escape(text))
