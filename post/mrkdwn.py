@@ -35,9 +35,11 @@ _COMMON_TLDS = (
     "com|net|org|io|co|ai|app|dev|info|biz|xyz|me|ly|gg|ru|cn|uk|de|fr|us|link|click|site|"
     "online|top|shop|live|page|zip|mov"
 )
+# Generous on purpose: text shown as code that Slack would not have linked costs nothing.
 _LINKABLE = re.compile(
-    rf"(?i)(?:\b[a-z][a-z0-9+.\-]*://|\bwww\.|\bmailto:|\btel:|\bslack:)[^\s`*_~]*"
-    rf"|\b[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.(?:{_COMMON_TLDS})\b(?:/[^\s`*_~]*)?"
+    r"(?i)(?:[a-z][a-z0-9+.\-]*://|www\.|mailto:|tel:|slack:)[^\s`*_~]*"
+    r"|[\w.+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)+"
+    rf"|[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.(?:{_COMMON_TLDS})(?![a-z0-9])(?:/[^\s`*_~]*)?"
 )
 _CODE_SPAN = re.compile(r"(```.*?```|`[^`\n]*`)", re.DOTALL)
 

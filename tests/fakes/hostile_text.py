@@ -32,7 +32,7 @@ HOSTILE = [
 ]
 _OURS = re.compile(rf"<@{ASKER}>|<#C0CHAN>|<!date\^\d+\^[^|>]*\|recently>")
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
-_LINKABLE = re.compile(r"(?i)[a-z]+://|www\.|evil\.com|mailto:")
+_LINKABLE = re.compile(r"(?i)[a-z]+://|www\.|evil\.com(?![a-z0-9])|mailto:|\w@[a-z0-9\-]+\.[a-z]")
 INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u061c]")
 
 

@@ -4,6 +4,8 @@ Slack would act on: no mention, no link, no formula outside code, no invisible c
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from core.chart_table import ChartTable
@@ -159,3 +161,21 @@ def test_escaping_is_idempotent_and_keeps_ordinary_text_readable() -> None:
     assert escape("see http://evil.com now") == "see `http://evil.com` now"
     assert escape("-5 and +3") == "-5 and +3"
     assert escape("invoice\u202egnp.exe") == "invoicegnp.exe"
+
+
+FRAGMENTS = [
+    "`", "```", "<", ">", "&", "&lt;", "http://evil.com/a", "www.evil.com", "evil.com",
+    '=HYPERLINK("http://evil.com")', "@SUM(", ")", '"', "'", "*", "_", "~", "\n", " ", "x",
+    "<!channel>", "<@U1>", "\u202e", "\u200b", "“", "mailto:a@evil.com", "|",
+]  # fmt: skip
+
+
+def test_any_mix_of_hostile_fragments_comes_out_safe_alone_and_inside_our_templates() -> None:
+    rng = random.Random(12)
+    for _ in range(3000):
+        word = "".join(rng.choice(FRAGMENTS) for _ in range(rng.randint(1, 8)))
+        assert_safe_mrkdwn(escape(word))
+        assert not INVISIBLE.search(escape(word))
+        # Our own templates put file text inside marks and code spans, then escape the whole.
+        for template in ("*{}*", "`{}`", "“{}” and `{}`", "```{}```\n*{}*"):
+            assert_safe_mrkdwn(escape(template.format(word, word)))
