@@ -33,7 +33,7 @@ from post.blocks import (
     SHOW_DATA_ACTION,
     code_blocks,
 )
-from post.mrkdwn import escape
+from post.mrkdwn import cut, escape
 
 log = get_logger(__name__)
 
@@ -50,7 +50,7 @@ def register_actions(app: AsyncApp, dispatcher: Dispatcher) -> None:
         if record is None:
             await _whisper(client, where, texts.ANSWER_EXPIRED)
             return
-        asked = escape(record.question or record.file_name)[:200]
+        asked = cut(escape(record.question or record.file_name), 200)
         await _whisper(
             client,
             (record.channel_id, where[1], record.thread_ts),
@@ -137,7 +137,7 @@ async def _whisper(
     channel, user, thread = where
     try:
         await client.chat_postEphemeral(
-            channel=channel, user=user, thread_ts=thread, text=text, blocks=blocks
+            channel=channel, user=user, thread_ts=thread, text=escape(text), blocks=blocks
         )
     except SlackApiError as exc:
         log.warning("ephemeral reply refused", error=exc.response.get("error"))

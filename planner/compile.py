@@ -1,10 +1,11 @@
 """Compile a `ChartSpec` into self-contained Plotly code for the sandbox.
 
 The code is deterministic and computes every number from `df`, which the runner provides together
-with `pd`, `np`, `px` and `go`. It imports nothing and leaves `fig` and `summary` behind (the keys
-of `summary` are listed in `planner.compile_summary`). Column names and values are file and
-question text, so they enter the code only through `repr()`; never through comments or f-string
-holes of their own.
+with `pd`, `np`, `px` and `go`. It imports only `json` (to read its text) and leaves `fig` and
+`summary` behind (the keys of `summary` are listed in `planner.compile_summary`). Column names
+and values are file and question text, so they enter the code only as data (`planner.code_text`):
+a column is `COLUMNS[i]`, any other text `TEXT[i]`; never a literal, a comment or an f-string
+hole of their own.
 
 The code reads top to bottom like the steps a person would take:
 
@@ -45,7 +46,7 @@ def compile_chart(spec: ChartSpec, profile: DataProfile) -> str:
     """
     _check(spec, profile)
     shape = shape_of(spec, profile)
-    lines = [_HEADER, *prepare(shape)]
+    lines = prepare(shape)
     if spec.chart_type not in ("histogram", "box"):
         lines += aggregate(shape)
         lines += rank(shape)
@@ -54,7 +55,7 @@ def compile_chart(spec: ChartSpec, profile: DataProfile) -> str:
     lines += figure(shape)
     lines += summary_end(shape)
     lines += layout(shape)
-    return "\n".join(lines) + "\n"
+    return "\n".join([_HEADER, *shape.text.prelude(), *lines]) + "\n"
 
 
 def _check(spec: ChartSpec, profile: DataProfile) -> None:

@@ -36,11 +36,11 @@ def aggregate(shape: Shape) -> list[str]:
     """`value_col`, `keys`, `series_col` and the aggregated `table`, in x order where it has one."""
     spec = shape.spec
     keys = "[x_col, color_col]" if shape.color else "[x_col]"
-    lines = [f"value_col = {shape.value_col!r}", f"keys = {keys}"]
+    lines = [f"value_col = {shape.text.text(shape.value_col)}", f"keys = {keys}"]
     if shape.series == "color":
         lines.append("series_col = color_col")
     elif shape.series == "measure":
-        lines.append(f"series_col = {shape.series_col!r}")
+        lines.append(f"series_col = {shape.text.text(shape.series_col)}")
     if spec.other_bucket and spec.limit and not spec.limit_within:
         # "Other" is aggregated again from the relabelled rows, so the rule is a function.
         how = "sum" if spec.aggregate == "none" else spec.aggregate
@@ -96,7 +96,7 @@ def _rows(shape: Shape, source: str) -> list[str]:
         return [f"table = {source}[[*keys, *measures{extra}]].reset_index(drop=True)"]
     if spec.denominator:
         columns = list(dict.fromkeys([*shape.keys(), spec.y, spec.denominator]))
-        return [f"table = {source}[{columns!r}].reset_index(drop=True)"]
+        return [f"table = {source}[{shape.text.columns(columns)}].reset_index(drop=True)"]
     return [
         f"table = {source}[keys].reset_index(drop=True)",
         f"table[value_col] = {source}[y_col].to_numpy()",
@@ -136,7 +136,7 @@ def _melted(shape: Shape) -> list[str]:
     ]
     names = {m: human(m) for m in shape.measures if human(m) != m}
     if names:
-        lines.append(f"table[series_col] = table[series_col].replace({names!r})")
+        lines.append(f"table[series_col] = table[series_col].replace({shape.text.text(names)})")
     return lines
 
 

@@ -49,7 +49,7 @@ def _drawn(shape: Shape) -> list[str]:
 
 
 def _common(shape: Shape) -> str:
-    return f"title={chart_title(shape.spec)!r}, template={TEMPLATE!r}"
+    return f"title={shape.text.text(chart_title(shape.spec))}, template={TEMPLATE!r}"
 
 
 def _series(shape: Shape) -> str:
@@ -128,7 +128,7 @@ def _table(shape: Shape) -> list[str]:
         header = [axis_title(shape), *names]
         lines = [
             "shown = table.pivot(index=x_col, columns=series_col, values=value_col)",
-            f"shown = shown.reindex(columns={names!r}).reset_index()",
+            f"shown = shown.reindex(columns={shape.text.text(names)}).reset_index()",
         ]
     else:
         columns = "[x_col, color_col, value_col]" if shape.color else "[x_col, value_col]"
@@ -144,7 +144,7 @@ def _table(shape: Shape) -> list[str]:
         "formats = [',d' if k in 'iu' else ',.2f' if k == 'f' else '' for k in kinds]",
         "align = ['right' if k in 'iuf' else 'left' for k in kinds]",
         "fig = go.Figure(go.Table(",
-        f"    header=dict(values={header!r}, align=align),",
+        f"    header=dict(values={shape.text.text(header)}, align=align),",
         "    cells=dict(values=[shown[c] for c in shown.columns], format=formats, align=align),",
         "))",
         f"fig.update_layout({_common(shape)})",

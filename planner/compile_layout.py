@@ -59,9 +59,12 @@ def _titles(shape: Shape) -> list[str]:
         y_title = human(spec.y or "")
     else:
         y_title = measure_label(spec)
-    lines = [f"fig.update_layout(xaxis_title={x_title!r}, yaxis_title={y_title!r})"]
+    text = shape.text
+    lines = [
+        f"fig.update_layout(xaxis_title={text.text(x_title)}, yaxis_title={text.text(y_title)})"
+    ]
     if shape.series == "color" and shape.color:
-        lines.append(f"fig.update_layout(legend_title_text={human(shape.color)!r})")
+        lines.append(f"fig.update_layout(legend_title_text={text.text(human(shape.color))})")
     elif shape.series == "measure":
         lines.append("fig.update_layout(legend_title_text=None)")
     return lines

@@ -1,6 +1,7 @@
 """The first lines of chart code: column names, filters, rows with missing values, time buckets.
 
-Column names and values are file and question text; they enter the code only through `repr()`.
+Column names and values are file and question text; they enter the code only as data
+(`planner.code_text`).
 """
 
 from __future__ import annotations
@@ -12,26 +13,26 @@ from planner.filter_code import filter_expression
 
 def prepare(shape: Shape) -> list[str]:
     """Names, filters, dropping rows with missing values, the summary, and the time grain."""
-    spec, profile = shape.spec, shape.profile
+    spec, profile, text = shape.spec, shape.profile, shape.text
     lines = [
-        f"x_col = {spec.x!r}",
-        f"y_col = {spec.y!r}",
-        f"color_col = {shape.color!r}",
+        f"x_col = {text.column(spec.x)}",
+        f"y_col = {text.column(spec.y)}",
+        f"color_col = {text.column(shape.color)}",
     ]
     if len(shape.measures) > 1:
-        lines.append(f"measures = {shape.measures!r}")
+        lines.append(f"measures = {text.columns(shape.measures)}")
     if spec.denominator:
-        lines.append(f"denominator_col = {spec.denominator!r}")
+        lines.append(f"denominator_col = {text.column(spec.denominator)}")
     if shape.last_by and shape.last_by != spec.x:
-        lines.append(f"time_col = {shape.last_by!r}")
+        lines.append(f"time_col = {text.column(shape.last_by)}")
     lines += ["data = df", "rows_total = int(len(df))"]
     for f in spec.filters:
-        lines.append(f"data = data[{filter_expression(f, profile.column(f.column))}]")
+        lines.append(f"data = data[{filter_expression(f, profile.column(f.column), text)}]")
     lines += _drop_missing(shape)
     lines += [
         "rows_used = int(len(data))",
         "if rows_used == 0:",
-        f"    raise ValueError({_empty_message(shape)!r})",
+        f"    raise ValueError({text.text(_empty_message(shape))})",
         *summary_start(shape),
     ]
     if shape.last_by:
@@ -47,7 +48,7 @@ def prepare(shape: Shape) -> list[str]:
     if shape.calendar:
         lines += [
             "# Weekday or month names: keep them in calendar order, not by value or alphabet.",
-            f"calendar_order = {shape.calendar!r}",
+            f"calendar_order = {text.text(shape.calendar)}",
             "data[x_col] = pd.Categorical(data[x_col], categories=calendar_order, ordered=True)",
         ]
     return lines
@@ -65,7 +66,7 @@ def _needed(shape: Shape) -> list[str]:
 
 
 def _drop_missing(shape: Shape) -> list[str]:
-    lines = [f"data = data.dropna(subset={_needed(shape)!r}).copy()"]
+    lines = [f"data = data.dropna(subset={shape.text.columns(_needed(shape))}).copy()"]
     if len(shape.measures) > 1:  # a row counts when any of the measures has a value
         lines.append("data = data.dropna(subset=measures, how='all')")
     return lines

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from ingest.profile import DataProfile
 from planner.calendar_order import calendar_order
+from planner.code_text import CodeText
 from planner.plan import TIME_GRAIN_WORDS, ChartSpec, TimeGrain
 from planner.spec_rules import last_time_column
 from planner.wording import human, measure_label
@@ -31,6 +32,7 @@ class Shape:
     grain: TimeGrain | None  # only when x is a time column
     calendar: list[str] | None  # x's weekday or month names in calendar order, when used
     last_by: str | None  # the time column that orders rows for aggregate "last"
+    text: CodeText  # how the code writes the file's and question's text (`planner.code_text`)
 
     @property
     def kind(self) -> str:
@@ -108,6 +110,7 @@ def shape_of(spec: ChartSpec, profile: DataProfile) -> Shape:
         grain=spec.time_grain if x_role == "time" else None,
         calendar=calendar_order(profile.column(spec.x)) if in_calendar and spec.x else None,
         last_by=last_time_column(spec, roles) if spec.aggregate == "last" else None,
+        text=CodeText(profile),
     )
 
 

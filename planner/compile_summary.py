@@ -58,7 +58,7 @@ def summary_start(shape: Shape) -> list[str]:
     """The summary with every key at its default; later lines fill in what they find."""
     unstacked = shape.stack_asked and not shape.stacked
     values = {**SUMMARY_DEFAULTS, "last_by": shape.last_by, "unstacked": unstacked}
-    items = [f"{key!r}: {value!r}" for key, value in values.items()]
+    items = [f"{key!r}: {shape.text.text(value)}" for key, value in values.items()]
     items[0], items[1] = "'rows_total': rows_total", "'rows_used': rows_used"
     lines = ["summary = {"]
     lines += [f"    {item}," for item in items]

@@ -30,7 +30,7 @@ def transform(shape: Shape) -> list[str]:
     if spec.transform is None:
         return []
     kind = spec.transform.kind
-    lines = [f"shown_col = {shape.shown_col!r}"]
+    lines = [f"shown_col = {shape.text.text(shape.shown_col)}"]
     if kind == "rolling_mean":
         lines += _rolling(shape, spec.transform.window or DEFAULT_WINDOW)
     elif kind == "pct_change":
@@ -50,7 +50,7 @@ def transform(shape: Shape) -> list[str]:
             "summary['dropped_points'] = int(table[value_col].isna().sum())",
             "table = table.dropna(subset=[value_col])",
             "if table.empty:",
-            f"    raise ValueError({_nothing_left(shape)!r})",
+            f"    raise ValueError({shape.text.text(_nothing_left(shape))})",
         ]
     return lines
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from post.mrkdwn import escape
+from post.mrkdwn import code_block, cut, escape, visible
 
 Block = dict[str, Any]
 
@@ -33,7 +33,7 @@ def trusted_blocks(text: str) -> list[Block]:
     """Our own mrkdwn, sent as it is: only for texts built from Slack ids and fixed words (a
     `<@U…>` mention must stay a mention). Everything from a person or a file goes through
     `message_blocks`, which escapes."""
-    return [{"type": "section", "text": {"type": "mrkdwn", "text": _cut(text, SECTION_MAX)}}]
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": cut(text, SECTION_MAX)}}]
 
 
 def working_blocks(text: str, request_id: str) -> list[Block]:
@@ -61,18 +61,17 @@ def button(text: str, action_id: str, value: str, *, style: str | None = None) -
 
 def code_blocks(code: str) -> list[Block]:
     shown = code if len(code) <= CODE_MAX else code[:CODE_MAX] + "\n# … (cut)"
-    # Triple backticks inside the code would end the block early.
-    shown = escape(shown).replace("```", "`\u200b``")
-    return [{"type": "section", "text": {"type": "mrkdwn", "text": f"```{shown}```"}}]
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": code_block(shown)}}]
 
 
 def plain(text: str, limit: int) -> dict[str, Any]:
-    return {"type": "plain_text", "text": _cut(text, limit), "emoji": True}
+    """Slack shows plain_text as typed (no mentions, no links): only invisible characters go."""
+    return {"type": "plain_text", "text": _cut(visible(text), limit), "emoji": True}
 
 
 def mrkdwn(text: str, limit: int) -> dict[str, Any]:
     """Every mrkdwn text we send is escaped: none of ours links or mentions on purpose."""
-    return {"type": "mrkdwn", "text": _cut(escape(text), limit)}
+    return {"type": "mrkdwn", "text": cut(escape(text), limit)}
 
 
 def _cut(text: str, limit: int) -> str:

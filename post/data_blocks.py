@@ -12,6 +12,7 @@ import io
 from core.chart_table import Cell, ChartTable
 from post.blocks import CONTEXT_MAX, HEADER_MAX, Block, mrkdwn, plain
 from post.describe import format_number
+from post.mrkdwn import cut, visible
 
 TABLE_ROWS_SHOWN = 20  # Slack allows 100 rows; a thread reply reads better short
 TABLE_COLUMNS_MAX = 20  # Slack's limit per row
@@ -34,12 +35,12 @@ def data_blocks(table: ChartTable, title: str, user_id: str) -> list[Block]:
         if len(table.columns) > TABLE_COLUMNS_MAX
         else ""
     )
-    cut = " (the chart drew more than I keep; the CSV is cut too)" if table.cut else ""
-    note = f"Asked by <@{user_id}> · {more}all of it is in {CSV_NAME}{cut}.{wide}"
+    shortened = " (the chart drew more than I keep; the CSV is cut too)" if table.cut else ""
+    note = f"Asked by <@{user_id}> · {more}all of it is in {CSV_NAME}{shortened}.{wide}"
     return [
         {"type": "header", "text": plain(f"Data behind “{title}”", HEADER_MAX)},
         {"type": "table", "rows": rows, "column_settings": [{"is_wrapped": True}]},
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": note[:CONTEXT_MAX]}]},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": cut(note, CONTEXT_MAX)}]},
     ]
 
 
@@ -57,6 +58,7 @@ def csv_bytes(table: ChartTable) -> bytes:
 
 
 def _raw(text: str) -> Block:
+    text = visible(text)
     shown = text if len(text) <= CELL_MAX else text[: CELL_MAX - 1] + "…"
     return {"type": "raw_text", "text": shown or " "}
 

@@ -1,12 +1,18 @@
-"""One sentence saying what was plotted, built from the plan and numbers computed from the file."""
+"""One sentence saying what was plotted, built from the plan and numbers computed from the file.
+
+The sentence is mrkdwn: column names and values are escaped where they are placed (`post.mrkdwn`),
+so a cell like `=HYPERLINK("http://…")` reads as code, never as a link.
+"""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 
 from planner.plan import TIME_GRAIN_WORDS, ChartSpec
 from planner.wording import measure_label
+from post.mrkdwn import escape
 from sandbox.executor import SummaryValue
 
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T00:00:00")
@@ -15,19 +21,19 @@ _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T00:00:00")
 def measure_phrase(spec: ChartSpec) -> str:
     """'Total revenue', 'Number of orders', 'tip as % of total bill', or just '*price*'."""
     if spec.aggregate == "none" and spec.y and not spec.extra_y and not spec.transform:
-        return f"*{spec.y}*"
-    return measure_label(spec)
+        return _name(spec.y)
+    return escape(measure_label(spec))
 
 
 def what_was_plotted(spec: ChartSpec) -> str:
-    x = f"*{spec.x}*" if spec.x else ""
+    x = _name(spec.x) if spec.x else ""
     match spec.chart_type:
         case "histogram":
             head = f"Distribution of {x}"
         case "box":
-            head = f"Spread of *{spec.y}*" + (f" by {x}" if x else "")
+            head = f"Spread of {_name(spec.y)}" + (f" by {x}" if x else "")
         case "scatter":
-            head = f"*{spec.y}* against {x}"
+            head = f"{_name(spec.y)} against {x}"
         case "line" | "area":
             head = f"{measure_phrase(spec)} over {x}"
             if spec.time_grain:
@@ -36,8 +42,12 @@ def what_was_plotted(spec: ChartSpec) -> str:
             head = f"{measure_phrase(spec)} by {x}"
     if spec.color:
         style = {"stack": "stacked", "group": "side by side"}.get(spec.barmode or "", "")
-        head += f", split by *{spec.color}*" + (f" ({style})" if style else "")
+        head += f", split by {_name(spec.color)}" + (f" ({style})" if style else "")
     return head
+
+
+def _name(column: str | None) -> str:
+    return f"*{escape(column or '')}*"
 
 
 def describe(spec: ChartSpec, summary: Mapping[str, SummaryValue]) -> str:
@@ -53,14 +63,14 @@ def describe(spec: ChartSpec, summary: Mapping[str, SummaryValue]) -> str:
     if used is not None and total is not None:
         parts.append(f", from {used:,} of {total:,} rows")
     if spec.filters:
-        parts.append(", where " + " and ".join(f.describe() for f in spec.filters))
+        parts.append(", where " + " and ".join(escape(f.describe()) for f in spec.filters))
     sentence = "".join(parts) + "."
     top_label, top_value = summary.get("top_label"), summary.get("top_value")
     if summary.get("flat") and isinstance(top_value, int | float):
         sentence += f" Every value is the same: {format_number(float(top_value))}."
     elif top_label is not None and isinstance(top_value, int | float):
         label = _time_label(str(top_label), spec.time_grain)
-        sentence += f" Largest: *{label}* at {format_number(float(top_value))}."
+        sentence += f" Largest: *{escape(label)}* at {format_number(float(top_value))}."
     return sentence + "".join(_caveats(spec, summary))
 
 
@@ -109,6 +119,11 @@ def _int(value: SummaryValue) -> int | None:
 
 
 def format_number(value: float) -> str:
-    if value.is_integer() and abs(value) < 1e15:
+    """Whole numbers with thousands separators, others with 2 decimals (4 significant digits
+    below 1). From 10^15 on, a float no longer holds every digit: 6 significant digits
+    ("1.23457e+17", "1e+180"), so the digits the float made up are never shown as data."""
+    if not math.isfinite(value) or abs(value) >= 1e15:
+        return f"{value:.6g}"
+    if value.is_integer():
         return f"{int(value):,}"
     return f"{value:,.2f}" if abs(value) >= 1 else f"{value:.4g}"

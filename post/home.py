@@ -14,7 +14,7 @@ from core.records import RecentAnswer
 from core.worker_status import WorkerStatus
 from post import texts
 from post.blocks import SECTION_MAX, Block, mrkdwn, plain
-from post.mrkdwn import escape
+from post.mrkdwn import cut, escape
 
 RECENT_SHOWN = 10
 
@@ -29,7 +29,7 @@ def home_view(
         {"type": "header", "text": plain("Latest charts in this workspace", 150)},
         {
             "type": "section",
-            "text": {"type": "mrkdwn", "text": _recent(viewer, recent)[:SECTION_MAX]},
+            "text": {"type": "mrkdwn", "text": cut(_recent(viewer, recent), SECTION_MAX)},
         },
         {"type": "divider"},
         {"type": "header", "text": plain("What answers here", 150)},

@@ -17,6 +17,7 @@ from planner.plan import ChartSpec
 from post.blocks import Block
 from post.chart_data import number, values
 from post.describe import format_number
+from post.mrkdwn import visible
 
 TITLE_MAX = 50
 LABEL_MAX = 20
@@ -146,4 +147,5 @@ def _axis_title(figure: dict[str, Any], axis: str) -> str:
 
 
 def _cut(text: str, limit: int) -> str:
+    text = visible(text)  # labels come from the file: no bidi overrides or zero-width tricks
     return text if len(text) <= limit else text[: limit - 1] + "…"

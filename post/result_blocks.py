@@ -12,6 +12,7 @@ from planner.plan import Metric, Plan
 from post.answer_actions import answer_actions
 from post.blocks import CONTEXT_MAX, HEADER_MAX, SECTION_MAX, Block, mrkdwn, plain
 from post.describe import describe, format_number
+from post.mrkdwn import code_block, escape
 from post.native_chart import native_chart_block
 from sandbox.executor import SummaryValue, TableData
 from workers.answer import ChartResult
@@ -46,12 +47,12 @@ def result_blocks(
     for index, chart in enumerate(result.charts):
         sentence = describe(chart.spec, chart.summary)
         if len(result.charts) > 1:
-            sentence = f"*{index + 1}. {chart.spec.title}*: {sentence}"
+            sentence = f"*{index + 1}. {escape(chart.spec.title)}*: {sentence}"
         if chart.note:
-            sentence += f"\n_{chart.note}_"
+            sentence += f"\n_{escape(chart.note)}_"
         blocks.append({"type": "section", "text": mrkdwn(sentence, SECTION_MAX)})
     if result.table and result.plan.table:
-        text = f"*{result.plan.table.title}*\n```{table_text(result.table)}```"
+        text = f"*{escape(result.plan.table.title)}*\n{code_block(table_text(result.table))}"
         blocks.append({"type": "section", "text": mrkdwn(text, SECTION_MAX)})
     if result.plan.changes:
         changed = "*Same chart,* " + "; ".join(result.plan.changes)
@@ -60,11 +61,12 @@ def result_blocks(
         guessed = "*What I had to guess:* " + " · ".join(result.plan.assumptions)
         blocks.append({"type": "context", "elements": [mrkdwn(guessed, CONTEXT_MAX)]})
     if notes:
-        # Already mrkdwn (file and sheet names escaped where they were written).
+        # Already mrkdwn (file and sheet names escaped where they were written); escaping
+        # again changes nothing.
         text = " ".join(notes)
-        blocks.append({"type": "context", "elements": [_raw_mrkdwn(text, CONTEXT_MAX)]})
+        blocks.append({"type": "context", "elements": [mrkdwn(text, CONTEXT_MAX)]})
     footer = " · ".join(
-        [*answered_by(result), file_name, f"{elapsed_s:.1f} s", f"request `{request_id}`"]
+        [*answered_by(result), escape(file_name), f"{elapsed_s:.1f} s", f"request `{request_id}`"]
     )
     blocks.append({"type": "context", "elements": [mrkdwn(footer, CONTEXT_MAX)]})
     blocks.append(
@@ -85,14 +87,10 @@ def understanding_text(plan: Plan) -> str | None:
         return None
     lines = ["⚠️ I only partly understood this, so check the chart before you rely on it."]
     if plan.unused:
-        lines.append("What I didn't use: " + ", ".join(f"“{w}”" for w in plan.unused))
+        lines.append("What I didn't use: " + ", ".join(f"“{escape(w)}”" for w in plan.unused))
     if plan.not_done:
         lines.append("What I couldn't do: " + "; ".join(plan.not_done))
     return "\n".join(lines)
-
-
-def _raw_mrkdwn(text: str, limit: int) -> Block:
-    return {"type": "mrkdwn", "text": text if len(text) <= limit else text[: limit - 1] + "…"}
 
 
 def result_fallback_text(result: ChartResult) -> str:
@@ -134,7 +132,11 @@ def summary_card_fields(result: ChartResult) -> list[Block]:
     if card is None:
         return []
     return [
-        mrkdwn(f"*{metric.label}*\n{_metric_value(metric, result.summary.get(f'card_{i}'))}", 2000)
+        mrkdwn(
+            f"*{escape(metric.label)}*\n"
+            + escape(_metric_value(metric, result.summary.get(f"card_{i}"))),
+            2000,
+        )
         for i, metric in enumerate(card.metrics[:10])
     ]
 

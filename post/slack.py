@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -10,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from core.slack_errors import slack_call
 from post.describe import describe
+from post.mrkdwn import visible
 from render.html import figure_html
 from workers.answer import ChartResult, DrawnChart
 
@@ -17,8 +19,8 @@ ALT_TEXT_MAX = 1000  # Slack's limit for an image's alt text
 
 
 def alt_text(chart: DrawnChart) -> str:
-    """The chart described in plain text for screen readers (mrkdwn stripped)."""
-    sentence = re.sub(r"[*_`]", "", describe(chart.spec, chart.summary))
+    """The chart described in plain text for screen readers (mrkdwn and entities undone)."""
+    sentence = html.unescape(re.sub(r"[*_`]", "", describe(chart.spec, chart.summary)))
     text = f"{chart.spec.chart_type.capitalize()} chart. {sentence}"
     return text[:ALT_TEXT_MAX]
 
@@ -30,7 +32,7 @@ async def upload_chart(
     files: list[dict[str, Any]] = []
     numbered = len(result.charts) > 1
     for index, chart in enumerate(result.charts):
-        title = chart.spec.title
+        title = visible(chart.spec.title)
         stem = f"chart-{index + 1}" if numbered else "chart"
         files.append(
             {

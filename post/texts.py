@@ -14,11 +14,11 @@ STAGE_TEXT: dict[Stage, str] = {
 
 
 def placeholder(file_name: str | None) -> str:
-    return STAGE_TEXT["reading"].format(file=file_name or "your file")
+    return STAGE_TEXT["reading"].format(file=escape(file_name) if file_name else "your file")
 
 
 def stage(stage: Stage, file_name: str) -> str:
-    return STAGE_TEXT[stage].format(file=file_name)
+    return STAGE_TEXT[stage].format(file=escape(file_name))
 
 
 def internal_failure(request_id: str, file_name: str | None = None) -> str:

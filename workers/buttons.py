@@ -18,6 +18,7 @@ from planner.compile import compile_chart
 from planner.plan import Plan
 from post import texts
 from post.data_blocks import CSV_NAME, csv_bytes, data_blocks, data_fallback_text
+from post.mrkdwn import escape, visible
 from post.slack import upload_file
 from workers.deliver import Delivery, deliver
 from workers.flow import JobFlow
@@ -58,7 +59,7 @@ class ButtonFlow(JobFlow):
                 channel=self.clicked.channel_id,
                 user=self.clicked.user_id,
                 thread_ts=self.clicked.thread_ts,
-                text=text,
+                text=escape(text),
             )
 
 
@@ -126,7 +127,7 @@ class ShowDataFlow(ButtonFlow):
             record.thread_ts,
             content=csv_bytes(table),
             filename=CSV_NAME,
-            title=f"Data behind “{record.title}”",
+            title=f"Data behind “{visible(record.title)}”",
             doing="upload the data as a CSV file",
         )
         return "data_shown"

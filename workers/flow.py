@@ -24,6 +24,7 @@ from core.logs import get_logger
 from core.request_state import RequestState
 from post import texts
 from post.blocks import trusted_blocks
+from post.mrkdwn import escape
 from workers.context import WorkerDeps
 from workers.failures import failure_of
 from workers.reply import ThreadReply
@@ -145,12 +146,14 @@ class JobFlow:
             except Exception:
                 log.warning("could not tell the person in the thread", exc_info=True)
         if self.response_url:
-            await self.respond_ephemeral(text)
+            await self.respond_ephemeral(text, trusted=trusted)
         else:
             log.warning("nowhere to tell the person", text=text[:200])
 
-    async def respond_ephemeral(self, text: str) -> None:
-        """Answer a /plot command privately through its response URL (Slack's own host only)."""
+    async def respond_ephemeral(self, text: str, *, trusted: bool = False) -> None:
+        """Answer a /plot command privately through its response URL (Slack's own host only).
+        Text is escaped unless `trusted` (our own mrkdwn with mentions of Slack ids)."""
+        text = text if trusted else escape(text)
         url = self.response_url or ""
         if not _may_post_to(url, self.deps.settings.slack_api_url):
             log.warning("refusing a response_url that isn't Slack's", host=urlsplit(url).hostname)

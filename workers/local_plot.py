@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -162,7 +164,8 @@ def _write(result: ChartResult, out_dir: Path, stem: str = "chart") -> PlotOutco
         html_path.write_text(figure_html(chart.figure, title=chart.spec.title), encoding="utf-8")
         outcome.png_paths.append(png_path)
         outcome.html_paths.append(html_path)
-        sentence = describe(chart.spec, chart.summary).replace("*", "")
+        # The sentence is Slack mrkdwn; a terminal wants the words: no marks, no entities.
+        sentence = html.unescape(re.sub(r"[*`]", "", describe(chart.spec, chart.summary)))
         outcome.sentences.append(sentence + (f" ({chart.note})" if chart.note else ""))
     return outcome
 

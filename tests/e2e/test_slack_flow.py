@@ -203,7 +203,7 @@ async def test_show_code_button_posts_the_code_to_the_person(stack: Stack, tmp_p
     ephemeral = stack.slack.calls_to("chat.postEphemeral")[-1].args
     assert ephemeral["user"] == "U0002"
     code = ephemeral["blocks"][0]["text"]["text"]
-    assert "fig" in code and "'revenue'" in code
+    assert "fig = px." in code and "COLUMNS = list(df.columns)" in code
     assert button["value"] == event_id
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from planner.plan import ChartSpec, Filter, Plan
 from post.blocks import CODE_MAX, code_blocks
-from post.describe import describe
+from post.describe import describe, format_number
 from post.result_blocks import understanding_text
+from sandbox.executor import SummaryValue
 
 
 def _bar(**kwargs: object) -> ChartSpec:
@@ -106,3 +107,12 @@ def test_an_automatic_log_axis_and_zero_filled_periods_are_said() -> None:
     sentence = describe(spec, {"log_auto": True, "log_y_applied": True, "zero_filled_periods": 3})
     assert "Drawn on a log scale: the values are strongly skewed." in sentence
     assert "3 periods with no rows drawn at 0." in sentence
+
+
+def test_numbers_beyond_what_a_float_holds_print_without_made_up_digits() -> None:
+    big = float(2 * 10**180)
+    summary: dict[str, SummaryValue] = {"rows_used": 3, "top_label": "b", "top_value": big}
+    assert describe(_bar(), summary).endswith("Largest: *b* at 2e+180.")
+    assert format_number(123456789012345678.0) == "1.23457e+17"
+    assert format_number(999_999_999_999_999.0) == "999,999,999,999,999"
+    assert format_number(1234.5) == "1,234.50"

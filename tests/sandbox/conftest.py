@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from ingest.profiling import build_profile
+from planner.compile import compile_chart
+from planner.plan import ChartSpec, Filter
 from sandbox.local import LocalExecutor
 
 if shutil.which("bwrap") is None:
@@ -51,3 +55,35 @@ async def executor(make_executor: MakeExecutor) -> AsyncIterator[LocalExecutor]:
     ex = make_executor()
     yield ex
     await ex.aclose()
+
+
+@dataclass(frozen=True)
+class HostileChart:
+    """Compiled chart code for a file whose column names look like code, and what it must draw."""
+
+    parquet: Path
+    code: str
+    bars: dict[str, float]
+
+
+@pytest.fixture
+def hostile_chart(tmp_path: Path) -> HostileChart:
+    frame = pd.DataFrame(
+        {
+            "__class__": ["__globals__", "{0.os}", "__globals__", "https://x.example"],
+            "os.system": [1.0, 2.0, 3.0, 4.0],
+            'it\'s "q"\nline': ["a", "b", "a", "b"],
+        }
+    )
+    path = tmp_path / "hostile.parquet"
+    frame.to_parquet(path)
+    spec = ChartSpec(
+        chart_type="bar",
+        x="__class__",
+        y="os.system",
+        aggregate="sum",
+        filters=[Filter(column='it\'s "q"\nline', op="ne", value="__import__")],
+        title="{0.__class__} by __class__",
+    )
+    code = compile_chart(spec, build_profile(frame, file_name="h.csv", file_kind="csv"))
+    return HostileChart(path, code, {"__globals__": 4.0, "{0.os}": 2.0, "https://x.example": 4.0})

@@ -24,11 +24,14 @@ import pytest
 
 from core.errors import CodeFailed, CodeTimedOut, SandboxUnavailable
 from core.settings import Settings
+from post.chart_data import values
 from sandbox.docker_executor import DockerExecutor
 from sandbox.docker_pool import EXECUTOR_LABEL, JOB_DIR_LABEL, OWNER_LABEL, SANDBOX_LABEL
 from sandbox.factory import backend_status, make_executor
+from sandbox.guarded import PolicyCheckedExecutor
 from sandbox.local import LocalExecutor
 from sandbox.runner import RESULT_MARKER
+from tests.sandbox.conftest import HostileChart
 
 IMAGE = "chartroom-sandbox:latest"
 RUNNER = Path(__file__).resolve().parents[2] / "sandbox" / "runner.py"
@@ -661,3 +664,12 @@ def test_factory_auto_falls_back_to_local_with_a_warning(tmp_path: Path) -> None
     assert status["backend"] == "local"
     assert status["warning"] is not None
     assert "does not answer" in status["warning"]
+
+
+async def test_compiled_code_for_columns_named_like_code_passes_the_policy_and_draws(
+    make_docker: MakeDocker, hostile_chart: HostileChart
+) -> None:
+    executor = PolicyCheckedExecutor(await make_docker())
+    result = await executor.run(hostile_chart.code, hostile_chart.parquet)
+    bar = result.figure["data"][0]
+    assert dict(zip(values(bar["x"]), values(bar["y"]), strict=True)) == hostile_chart.bars

@@ -13,8 +13,11 @@ import pytest
 
 from core.errors import CodeFailed, CodeTimedOut, SandboxUnavailable
 from core.settings import Settings
+from post.chart_data import values
 from sandbox.factory import make_executor as make_from_settings
+from sandbox.guarded import PolicyCheckedExecutor
 from sandbox.local import LocalExecutor
+from tests.sandbox.conftest import HostileChart
 
 MakeExecutor = Callable[..., LocalExecutor]
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -369,3 +372,12 @@ def test_factory_builds_a_local_executor_from_settings() -> None:
     assert executor.name == "local"
     assert (executor.timeout_s, executor.cpu_s, executor.memory_mb) == (12.0, 7, 900)
     assert executor.max_output_bytes == 3 * 1024 * 1024
+
+
+async def test_compiled_code_for_columns_named_like_code_passes_the_policy_and_draws(
+    executor: LocalExecutor, hostile_chart: HostileChart
+) -> None:
+    result = await PolicyCheckedExecutor(executor).run(hostile_chart.code, hostile_chart.parquet)
+    bar = result.figure["data"][0]
+    assert dict(zip(values(bar["x"]), values(bar["y"]), strict=True)) == hostile_chart.bars
+    assert result.summary["rows_used"] == 4
