@@ -22,6 +22,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from ingest.profile import DataProfile
+from planner.markup import without_slack_markup
 from planner.matching import canonical, name_stems, stem
 from planner.vocabulary import (
     ABBREVIATIONS,
@@ -136,7 +137,7 @@ class PreparedQuestion:
 
 def prepare_question(question: str, profile: DataProfile) -> PreparedQuestion:
     """Correct clear typos and spell out multi-word shorthands in `question` for `profile`."""
-    text = " ".join(question.replace("’", "'").split())
+    text = without_slack_markup(question.replace("’", "'"))
     file_words = _file_words(profile)
     known = file_words | _general_words()
     targets = sorted(file_words | _intent_targets())
