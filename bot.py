@@ -223,14 +223,13 @@ def _run_code(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _run_worker(settings: Settings) -> int:
-    from arq.worker import run_worker
-
+    from workers.arq_worker import ResilientWorker
     from workers.settings import worker_options
 
     if settings.slack_bot_token is None:
         print("error: set SLACK_BOT_TOKEN (the xoxb- token of your Slack app)", file=sys.stderr)
         return EXIT_USER_ERROR
-    run_worker(worker_options(settings))
+    ResilientWorker(**worker_options(settings)).run()
     return 0
 
 

@@ -32,13 +32,20 @@ def build_web_app(bolt_app: AsyncApp, redis: Redis) -> web.Application:
             log.warning("health: redis unreachable", error=type(exc).__name__)
             return web.json_response({"ok": False, "redis": "unreachable"}, status=503)
         warnings = [f"{w.worker_id}: {w.warning}" for w in workers if w.warning]
+        # No worker that can draw charts: questions would wait in the queue unanswered.
+        ok = any(w.ready for w in workers)
+        if not workers:
+            warnings.append("no worker is running")
+        elif not ok:
+            warnings.append("no worker can draw charts")
         return web.json_response(
             {
-                "ok": True,
+                "ok": ok,
                 "redis": "ok",
                 "workers": [w.model_dump() for w in workers],
                 "warnings": warnings,
-            }
+            },
+            status=200 if ok else 503,
         )
 
     async def metrics(_: web.Request) -> web.Response:

@@ -15,6 +15,7 @@ from core.slack import slack_client
 from handlers.app import build_app
 from handlers.dispatch import Dispatcher
 from handlers.http import build_web_app
+from workers.supervisor import Supervisor
 
 log = get_logger(__name__)
 
@@ -32,6 +33,10 @@ async def serve(settings: Settings) -> None:
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         dispatcher=dispatcher,
     )
+    # The app watches running jobs too, so a dead worker's job is noticed with no worker left.
+    supervisor = asyncio.create_task(
+        Supervisor(redis, bolt_app.client, settings.job_max_tries, name="app").run()
+    )
     # The HTTP server always runs: in Socket Mode it still serves /health and /metrics.
     runner = web.AppRunner(build_web_app(bolt_app, redis), access_log=None)
     await runner.setup()
@@ -45,5 +50,6 @@ async def serve(settings: Settings) -> None:
         else:
             await asyncio.Event().wait()
     finally:
+        supervisor.cancel()
         await runner.cleanup()
         await redis.aclose()

@@ -5,8 +5,12 @@ logs. Subclasses do the work in `work()`."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import shutil
+import socket
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +20,8 @@ import aiohttp
 import structlog
 from redis.asyncio import Redis
 
+from core import job_watch
+from core.job_watch import RunningJob
 from core.logs import get_logger
 from core.request_state import RequestState
 from post import texts
@@ -81,7 +87,8 @@ class JobFlow:
                 log.info("already answered; nothing to do")
                 return "already_answered"
             await self.state.set(user_id=self.user_id)  # only they may cancel it
-            outcome = await self.work()
+            async with self._watched():
+                outcome = await self.work()
         except asyncio.CancelledError:
             # Cancel button (ARQ abort), ARQ's job timeout, or the worker shutting down.
             await asyncio.shield(self._tell_cancelled())
@@ -99,6 +106,34 @@ class JobFlow:
         log.info("job done", outcome=outcome, elapsed_s=round(time.monotonic() - started, 3))
         structlog.contextvars.clear_contextvars()
         return outcome
+
+    @contextlib.asynccontextmanager
+    async def _watched(self) -> AsyncIterator[None]:
+        """Beat for this job while it works, so the supervisor can tell a dead worker's job
+        from a slow one."""
+        worker_id = f"{socket.gethostname()}:{os.getpid()}"
+        await job_watch.job_started(
+            self.redis,
+            RunningJob(
+                job_id=self.request_id,
+                team_id=self.team_id,
+                channel_id=self.channel_id,
+                thread_ts=self.thread_ts,
+                response_url=self.response_url,
+                worker_id=worker_id,
+                job_try=int(self.ctx.get("job_try") or 1),
+            ),
+        )
+        beats = asyncio.create_task(_beat(self.redis, self.request_id, worker_id))
+        try:
+            yield
+        finally:
+            beats.cancel()
+            try:
+                await asyncio.shield(job_watch.job_ended(self.redis, self.request_id))
+            except Exception as exc:
+                # The supervisor finds the entry without a beat and sees it was answered.
+                log.warning("could not clear the job's heartbeat", error=type(exc).__name__)
 
     async def tell(self, text: str, *, trusted: bool = False) -> None:
         """The final word, in the thread when there is one, else to the /plot caller alone.
@@ -144,6 +179,15 @@ class JobFlow:
         else:
             log.warning("job cancelled")
             await self.tell(texts.internal_failure(self.request_id, self.file_name))
+
+
+async def _beat(redis: Redis, job_id: str, worker_id: str) -> None:
+    while True:
+        await asyncio.sleep(job_watch.BEAT_EVERY_S)
+        try:
+            await job_watch.beat(redis, job_id, worker_id)
+        except Exception as exc:  # Redis away: the next beat tries again
+            log.warning("job heartbeat failed", error=type(exc).__name__)
 
 
 _SLACK_HOOK_HOSTS = ("slack.com", "slack-gov.com")

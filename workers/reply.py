@@ -8,6 +8,8 @@ assistant loading status runs beside it where the workspace offers it.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +28,9 @@ from post.mrkdwn import escape
 log = get_logger(__name__)
 
 NATIVE_CHART_BLOCK = "data_visualization"
+OUTBOX_DEADLINE_S = 120.0
+OUTBOX_FIRST_DELAY_S = 2.0
+OUTBOX_MAX_DELAY_S = 20.0
 
 
 @dataclass
@@ -45,8 +50,10 @@ class ThreadReply:
         return self.state.request_id
 
     async def start(self, text: str) -> None:
-        """Show that the job has started: the recorded placeholder, or a new one."""
-        await self._show(text, working_blocks(text, self.request_id), doing="reply in this thread")
+        """Show that the job has started: the recorded placeholder, or a new one (retried past
+        slack_sdk's own budget, like the final word)."""
+        blocks = working_blocks(text, self.request_id)
+        await self._outbox(text, blocks, doing="reply in this thread")
         await self._assistant_status(text)
 
     async def stage(self, stage: Stage, *, rows: int | None = None) -> None:
@@ -84,7 +91,34 @@ class ThreadReply:
         await self._assistant_status("")
 
     async def _final(self, text: str, blocks: list[Block]) -> None:
-        await self._show(text, blocks, doing="post the answer in this thread")
+        await self._outbox(text, blocks, doing="post the answer in this thread")
+
+    async def _outbox(self, text: str, blocks: list[Block], *, doing: str) -> None:
+        """Send until Slack takes it: transient failures (429s, 5xx, dropped connections past
+        slack_sdk's retries) are tried again with backoff until OUTBOX_DEADLINE_S; then the
+        person is told in a fresh message (the placeholder may be what Slack keeps refusing)."""
+        deadline = time.monotonic() + OUTBOX_DEADLINE_S
+        delay_s = OUTBOX_FIRST_DELAY_S
+        while True:
+            try:
+                await self._show(text, blocks, doing=doing)
+                return
+            except SlackFailed as exc:
+                if not exc.retryable or time.monotonic() + delay_s > deadline:
+                    if not exc.retryable or self._placeholder_ts is None:
+                        raise
+                    break
+                log.warning("Slack did not take the message yet", error=exc.error, in_s=delay_s)
+            await asyncio.sleep(delay_s)
+            delay_s = min(delay_s * 2, OUTBOX_MAX_DELAY_S)
+        log.warning("the placeholder could not be edited in time; answering in a fresh message")
+        async with slack_call(doing):
+            response = await self.client.chat_postMessage(
+                channel=self.channel_id, thread_ts=self.thread_ts, text=escape(text), blocks=blocks
+            )
+        self._placeholder_ts = str(response["ts"])
+        await self.state.set(placeholder_ts=self._placeholder_ts)
+        self._last_text = text
 
     async def _show(self, text: str, blocks: list[Block], *, doing: str) -> None:
         """Edit the placeholder (the one recorded for this request, after a re-run), or post it
@@ -106,7 +140,12 @@ class ThreadReply:
                     blocks=blocks,
                 )
                 self._placeholder_ts = str(response["ts"])
-                await self.state.set(placeholder_ts=self._placeholder_ts)
+                # Where a supervisor tells the person if this worker dies.
+                await self.state.set(
+                    placeholder_ts=self._placeholder_ts,
+                    thread_ts=self.thread_ts,
+                    file_name=self.file_name,
+                )
         self._last_text = text
 
     async def _assistant_status(self, text: str) -> None:

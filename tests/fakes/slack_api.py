@@ -6,7 +6,8 @@ and answering `invalid_blocks` with Slack's error list), conversations.replies, 
 assistant.threads.setStatus and setSuggestedPrompts, the file methods (`slack_files_api`), and
 slash commands' response URLs. Tests make it refuse like Slack does: any method with an error
 code, `missing_scope` with the scope it needs, `not_in_channel` for channels the bot is not in,
-or `invalid_blocks` for every native chart (a workspace without the data visualization block).
+or `invalid_blocks` for every native chart (a workspace without the data visualization block);
+and answer HTTP 429 (with Retry-After) or 5xx for a method's next calls (`http_faults`).
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ class FakeSlack(FileMethods):
     missing_scopes: dict[str, str] = field(default_factory=dict)  # method → scope it needs
     not_member_of: set[str] = field(default_factory=set)  # channels the bot was not invited to
     reject_native_charts: bool = False
+    # method → HTTP statuses for its next calls (429 with Retry-After: 1, 500…), used up in order
+    http_faults: dict[str, list[int]] = field(default_factory=dict)
     url: str = ""
     _runner: web.AppRunner | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -143,6 +146,13 @@ class FakeSlack(FileMethods):
         args = await _read_args(request)
         token = _bearer(request) or args.pop("token", None)
         self._record(method, args, token)
+        faults = self.http_faults.get(method)
+        if faults:
+            status = faults.pop(0)
+            headers = {"Retry-After": "1"} if status == 429 else {}
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"}, status=status, headers=headers
+            )
         if token != self.bot_token:
             return web.json_response({"ok": False, "error": "invalid_auth"})
         refusal = self._refusal(method, args)
