@@ -22,7 +22,7 @@ from core.progress import Stage
 from core.request_state import RequestState
 from core.slack_errors import slack_call, slack_error_code
 from post import texts
-from post.blocks import Block, message_blocks, working_blocks
+from post.blocks import CANCEL_ACTION, Block, message_blocks, working_blocks
 from post.mrkdwn import escape
 
 log = get_logger(__name__)
@@ -124,6 +124,8 @@ class ThreadReply:
         """Edit the placeholder (the one recorded for this request, after a re-run), or post it
         and record it."""
         self._placeholder_ts = self._placeholder_ts or await self.state.get("placeholder_ts")
+        if self._placeholder_ts is None and await self.state.get("placeholder_posting"):
+            self._placeholder_ts = await self._find_posted_placeholder()
         async with slack_call(doing):
             if self._placeholder_ts is not None:
                 await self.client.chat_update(
@@ -133,6 +135,9 @@ class ThreadReply:
                     blocks=blocks,
                 )
             else:
+                # Posted but never recorded (the worker died, or the connection dropped after
+                # Slack took it): the next try looks for it in the thread instead of posting again.
+                await self.state.set(placeholder_posting="1")
                 response = await self.client.chat_postMessage(
                     channel=self.channel_id,
                     thread_ts=self.thread_ts,
@@ -147,6 +152,24 @@ class ThreadReply:
                     file_name=self.file_name,
                 )
         self._last_text = text
+
+    async def _find_posted_placeholder(self) -> str | None:
+        """Our placeholder for this request in the thread (its Cancel button carries the
+        request id), if an earlier try posted it without recording it."""
+        try:
+            replies = await self.client.conversations_replies(
+                channel=self.channel_id, ts=self.thread_ts, limit=200
+            )
+        except Exception as exc:  # rate-limited or not allowed: post a new one
+            log.warning("could not look for an earlier placeholder", error=type(exc).__name__)
+            return None
+        for message in replies.get("messages") or []:
+            if message.get("bot_id") and _cancels(message.get("blocks"), self.request_id):
+                ts = str(message["ts"])
+                await self.state.set(placeholder_ts=ts, thread_ts=self.thread_ts)
+                log.info("found the placeholder an earlier try posted", ts=ts)
+                return ts
+        return None
 
     async def _assistant_status(self, text: str) -> None:
         """Slack's loading status in an AI-app DM; workspaces without it answer with an error,
@@ -165,3 +188,16 @@ class ThreadReply:
             log.info("assistant status not available here", error=slack_error_code(exc))
         except Exception as exc:
             log.info("assistant status not set", error=type(exc).__name__)
+
+
+def _cancels(blocks: Any, request_id: str) -> bool:
+    """The blocks hold the Cancel button of this request."""
+    for block in blocks if isinstance(blocks, list) else []:
+        for element in block.get("elements") or [] if isinstance(block, dict) else []:
+            if (
+                isinstance(element, dict)
+                and element.get("action_id") == CANCEL_ACTION
+                and element.get("value") == request_id
+            ):
+                return True
+    return False

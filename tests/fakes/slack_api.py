@@ -232,6 +232,10 @@ class FakeSlack(FileMethods):
     def _m_conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
         channel, ts = str(args.get("channel")), str(args.get("ts"))
         found = [m for m in self.user_messages if m["channel"] == channel and m["thread_ts"] == ts]
+        found += [
+            m for (ch, _), m in self.messages.items() if ch == channel and m["thread_ts"] == ts
+        ]
+        found.sort(key=lambda m: float(m["ts"]))
         return {"ok": True, "messages": found, "has_more": False}
 
     def _m_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:

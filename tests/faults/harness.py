@@ -52,15 +52,16 @@ class PrivateRedis:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
-    async def start(self) -> None:
+    def spawn(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
+        args = ["--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder)]
+        args += ["--appendonly", "yes", "--appendfsync", "always", "--save", ""]
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir",
-             str(self.folder), "--appendonly", "yes", "--appendfsync", "always", "--save", "",
-             "--protected-mode", "no"],  # fmt: skip
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            ["redis-server", *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
+
+    async def start(self) -> None:
+        self.spawn()
         client = Redis.from_url(self.url)
         try:
             for _ in range(100):
@@ -147,20 +148,24 @@ class Harness:
 
     def env(self) -> dict[str, str]:
         keep = ("PATH", "HOME", "LANG", "TMPDIR", "DOCKER_HOST")
-        return {k: v for k, v in os.environ.items() if k in keep} | {
-            "SLACK_BOT_TOKEN": self.slack.bot_token,
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": self.slack.api_url,
-            "REDIS_URL": self.redis.url,
-            "QUEUE_NAME": "chartroom:faults",
-            "HTTP_HOST": "127.0.0.1",
-            "HTTP_PORT": str(self.http_port),
-            "WORKSPACE_DIR": str(self.folder / "work"),
-            "SANDBOX_BACKEND": "local",
-            "SANDBOX_TIMEOUT_S": "60",
-            "SLACK_NATIVE_CHARTS": "false",
-            "LOG_LEVEL": "INFO",
-        } | self.extra_env
+        return (
+            {k: v for k, v in os.environ.items() if k in keep}
+            | {
+                "SLACK_BOT_TOKEN": self.slack.bot_token,
+                "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                "SLACK_API_URL": self.slack.api_url,
+                "REDIS_URL": self.redis.url,
+                "QUEUE_NAME": "chartroom:faults",
+                "HTTP_HOST": "127.0.0.1",
+                "HTTP_PORT": str(self.http_port),
+                "WORKSPACE_DIR": str(self.folder / "work"),
+                "SANDBOX_BACKEND": "local",
+                "SANDBOX_TIMEOUT_S": "60",
+                "SLACK_NATIVE_CHARTS": "false",
+                "LOG_LEVEL": "INFO",
+            }
+            | self.extra_env
+        )
 
     def _spawn(self, name: str, *args: str) -> Proc:
         log_path = self.folder / f"{name}-{len(self.procs)}.log"
@@ -225,7 +230,9 @@ class Harness:
 
     async def deliver(self, asked: Asked, *, retry_num: int | None = None) -> int:
         """Slack delivers (or re-delivers) the event; returns the app's HTTP status."""
-        return await post_event(self.events_url, asked.envelope, SIGNING_SECRET, retry_num=retry_num)
+        return await post_event(
+            self.events_url, asked.envelope, SIGNING_SECRET, retry_num=retry_num
+        )
 
     async def ask(self, text: str = "revenue by region") -> Asked:
         asked = self.question(text)
