@@ -23,7 +23,7 @@ log = get_logger(__name__)
 
 REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError)
 BACKOFF_FIRST_S = 0.5
-BACKOFF_MAX_S = 5.0
+BACKOFF_MAX_S = 2.0
 
 
 @dataclass

@@ -18,7 +18,10 @@ from urllib.parse import urlsplit
 
 import aiohttp
 import structlog
+from arq.worker import Retry
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from core import job_watch
 from core.job_watch import RunningJob
@@ -31,6 +34,9 @@ from workers.failures import failure_of
 from workers.reply import ThreadReply
 
 log = get_logger(__name__)
+
+REDIS_DOWN = (RedisConnectionError, RedisTimeoutError)
+REDIS_RETRY_DEFER_S = 5
 
 
 @dataclass
@@ -94,6 +100,14 @@ class JobFlow:
             await asyncio.shield(self._tell_cancelled())
             raise
         except Exception as exc:
+            if redis_went_away(exc):
+                # Nothing the person did: run the job again once Redis is back (ARQ's retry, or
+                # the supervisor when the retry itself can't be recorded). Its Slack steps are
+                # recorded, so the re-run resumes.
+                log.warning(
+                    "redis unreachable mid-job; it will run again", error=type(exc).__name__
+                )
+                raise Retry(defer=REDIS_RETRY_DEFER_S) from exc
             failure = failure_of(exc, self.request_id, self.file_name)
             outcome = failure.outcome
             if failure.level == "exception":
@@ -125,15 +139,22 @@ class JobFlow:
             ),
         )
         beats = asyncio.create_task(_beat(self.redis, self.request_id, worker_id))
+        redis_lost = False
         try:
             yield
+        except Exception as exc:
+            redis_lost = redis_went_away(exc)
+            raise
         finally:
             beats.cancel()
-            try:
-                await asyncio.shield(job_watch.job_ended(self.redis, self.request_id))
-            except Exception as exc:
-                # The supervisor finds the entry without a beat and sees it was answered.
-                log.warning("could not clear the job's heartbeat", error=type(exc).__name__)
+            # Left in place when Redis went away: if ARQ can't record its retry either, the
+            # supervisor re-queues the job once Redis is back.
+            if not redis_lost:
+                try:
+                    await asyncio.shield(job_watch.job_ended(self.redis, self.request_id))
+                except Exception as exc:
+                    # The supervisor finds the entry without a beat and sees it was answered.
+                    log.warning("could not clear the job's heartbeat", error=type(exc).__name__)
 
     async def tell(self, text: str, *, trusted: bool = False) -> None:
         """The final word, in the thread when there is one, else to the /plot caller alone.
@@ -179,6 +200,18 @@ class JobFlow:
         else:
             log.warning("job cancelled")
             await self.tell(texts.internal_failure(self.request_id, self.file_name))
+
+
+def redis_went_away(exc: BaseException) -> bool:
+    """The exception, or one it was raised from, is Redis being unreachable."""
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, REDIS_DOWN):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 async def _beat(redis: Redis, job_id: str, worker_id: str) -> None:

@@ -75,13 +75,16 @@ async def test_a_worker_killed_after_the_upload_does_not_upload_twice_on_the_rer
     report.record("worker SIGKILL after Slack took the upload", told, "one upload, charted once")
 
 
-async def test_redis_down_for_five_seconds_the_worker_waits_and_slack_redelivers(
+async def test_redis_down_for_five_seconds_the_worker_waits_slack_redelivers_and_jobs_resume(
     tmp_path: Path,
 ) -> None:
     async with harness(tmp_path) as h:
         await h.start_app()
         worker = await h.start_worker()
-        h.redis.kill()
+        in_flight = await h.ask()
+        await h.until(lambda: bool(h.bot_messages(in_flight)), 60)
+        h.redis.kill()  # while a job runs
+        killed_at = time.monotonic()
         asked = h.question()
         assert await h.deliver(asked) == 500  # not taken: Slack delivers it again
         assert (await h.health())["status"] == 503
@@ -103,10 +106,18 @@ async def test_redis_down_for_five_seconds_the_worker_waits_and_slack_redelivers
         asked.asked_at = time.monotonic()
         assert await h.deliver(asked, retry_num=1) == 200
         waited = await h.first_word(asked)
+        await h.final(in_flight)
+        resumed_after = time.monotonic() - killed_at
+        await assert_one_answer(h, in_flight)
         await assert_one_answer(h, asked)
         assert worker.alive
     report.record(
         "Redis down 5 s (event during the outage)", waited, "500, re-delivered, charted once"
+    )
+    report.record(
+        "Redis down 5 s (a job in flight; time to its answer)",
+        resumed_after,
+        "run again, charted once",
     )
 
 
