@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
+from signal import Signals
 from typing import Any
 
 from arq.worker import Worker
@@ -45,6 +46,14 @@ class RedisLink:
         return f"waited out {self.outages} Redis outage(s), the last {seconds}"
 
 
+@dataclass
+class Shutdown:
+    """Set when the worker was told to stop; jobs see it through `ctx["shutdown"]` (ARQ gives
+    each job a copy of the worker's ctx, so the flag lives in a shared object)."""
+
+    started: bool = False
+
+
 class ResilientWorker(Worker):
     """`arq.worker.Worker` whose poll loop survives Redis going away. `ctx["redis_link"]`
     carries the connection's state for the worker's heartbeat."""
@@ -53,6 +62,8 @@ class ResilientWorker(Worker):
         super().__init__(*args, **kwargs)
         self.redis_link = RedisLink()
         self.ctx["redis_link"] = self.redis_link
+        self.shutdown = Shutdown()
+        self.ctx["shutdown"] = self.shutdown
         self._backoff_s = BACKOFF_FIRST_S
 
     async def _poll_iteration(self) -> None:
@@ -73,6 +84,12 @@ class ResilientWorker(Worker):
             link.down_since = None
             log.info("redis reachable again", outage_s=round(link.last_outage_s, 1))
         self._backoff_s = BACKOFF_FIRST_S
+
+    def handle_sig(self, signum: Signals) -> None:
+        # Jobs cancelled from here on are cancelled by the shutdown (a deploy, a restart), not
+        # by the person or the job timeout: ARQ runs them again, and they say so.
+        self.shutdown.started = True
+        super().handle_sig(signum)
 
     async def start_jobs(self, job_ids: list[bytes]) -> None:
         # ARQ takes a slot (semaphore + counter) before its Redis calls for a job and gives it

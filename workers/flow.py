@@ -139,17 +139,21 @@ class JobFlow:
             ),
         )
         beats = asyncio.create_task(_beat(self.redis, self.request_id, worker_id))
-        redis_lost = False
+        handed_back = False
         try:
             yield
         except Exception as exc:
-            redis_lost = redis_went_away(exc)
+            handed_back = redis_went_away(exc)
+            raise
+        except asyncio.CancelledError:
+            handed_back = self._stopping()
             raise
         finally:
             beats.cancel()
-            # Left in place when Redis went away: if ARQ can't record its retry either, the
-            # supervisor re-queues the job once Redis is back.
-            if not redis_lost:
+            # Left in place when the job goes back to the queue (Redis went away, or the worker
+            # is stopping): if the worker can't hand it back (ARQ can't reach Redis, or the
+            # process is killed first), the supervisor re-queues it.
+            if not handed_back:
                 try:
                     await asyncio.shield(job_watch.job_ended(self.redis, self.request_id))
                 except Exception as exc:
@@ -187,6 +191,13 @@ class JobFlow:
         except Exception as exc:
             log.warning("could not answer through response_url", error=type(exc).__name__)
 
+    def _stopping(self) -> bool:
+        """The worker is shutting down (a deploy, a restart), so ARQ will run the job again."""
+        return bool(getattr(self.ctx.get("shutdown"), "started", False))
+
+    def _tries_left(self) -> bool:
+        return int(self.ctx.get("job_try") or 1) < self.deps.settings.job_max_tries
+
     async def _tell_cancelled(self) -> None:
         if self.reply is not None and self.reply.answered:
             return  # stopped after the answer was shown: nothing to take back
@@ -197,6 +208,14 @@ class JobFlow:
         if cancelled_by:
             log.info("job cancelled by the person", user=cancelled_by)
             await self.tell(texts.cancelled(cancelled_by), trusted=True)
+        elif self._stopping() and self._tries_left():
+            # ARQ runs the job again on another worker; the placeholder says so meanwhile.
+            log.warning("worker stopping mid-job; it will run again")
+            if self.reply is not None:
+                try:
+                    await self.reply.start(texts.worker_restarted())
+                except Exception as exc:
+                    log.warning("could not say the job will run again", error=type(exc).__name__)
         else:
             log.warning("job cancelled")
             await self.tell(texts.internal_failure(self.request_id, self.file_name))

@@ -74,6 +74,8 @@ class Supervisor:
         claim = f"{_CLAIM}{job.job_id}:{job.job_try}"
         if not await self.redis.set(claim, self.name, nx=True, ex=600):
             return False  # another supervisor has it
+        if await self.redis.exists(job_watch.beat_key(job.job_id)):
+            return False  # it beat again since the scan (a re-run has started)
         state = RequestState(self.redis, job.team_id, job.job_id)
         steps = await state.all()
         tries = int(await self.redis.get(retry_key_prefix + job.job_id) or job.job_try)

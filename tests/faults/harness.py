@@ -104,14 +104,15 @@ class Proc:
             self.process.kill()
         self.process.wait()
 
-    def stop(self) -> None:
-        if self.alive:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+    async def stop(self, timeout_s: float = 15) -> None:
+        """SIGTERM, as a deploy does; waits without blocking the loop (the fake Slack the
+        process talks to on its way out runs on it), then SIGKILL."""
+        self.process.terminate()
+        for _ in range(int(timeout_s * 10)):
+            if not self.alive:
+                return
+            await asyncio.sleep(0.1)
+        self.kill()
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -163,6 +164,7 @@ class Harness:
                 "SANDBOX_TIMEOUT_S": "60",
                 "SLACK_NATIVE_CHARTS": "false",
                 "LOG_LEVEL": "INFO",
+                "PYTHONUNBUFFERED": "1",  # every line in the log, even from a killed process
             }
             | self.extra_env
         )

@@ -72,3 +72,20 @@ async def test_slack_server_errors_on_the_final_edit_past_the_budget_still_end_i
     h.slack.http_faults["chat.update"] = [500] * 6  # two rounds of slack_sdk's retries
     await assert_one_answer(h, asked)
     report.record("Slack 500 ×6 on the final edit", waited, "charted once, no orphan placeholder")
+
+
+async def test_a_worker_stopped_for_a_deploy_mid_job_hands_the_job_to_the_next_worker(
+    h: Harness,
+) -> None:
+    worker = next(p for p in reversed(h.procs) if p.name == "worker")
+    asked = await h.ask()
+    await h.until(lambda: bool(h.bot_messages(asked)), 60)
+    stopping = asyncio.create_task(
+        worker.stop()
+    )  # SIGTERM: ARQ cancels the running job and re-queues it
+    stopped_at = time.monotonic()
+    told = await h.until(lambda: h.saw_progress(asked, "trying again"), 30) - stopped_at
+    await stopping
+    await h.start_worker()
+    await assert_one_answer(h, asked)
+    report.record("worker stopped (SIGTERM) mid-job", told, "told 'trying again', charted once")
