@@ -226,8 +226,9 @@ def _run_worker(settings: Settings) -> int:
     from workers.arq_worker import ResilientWorker
     from workers.settings import worker_options
 
-    if settings.slack_bot_token is None:
-        print("error: set SLACK_BOT_TOKEN (the xoxb- token of your Slack app)", file=sys.stderr)
+    missing = [name for name, value in _token_settings(settings) if value is None]
+    if missing:
+        print(f"error: set {' and '.join(missing)} (see .env.example)", file=sys.stderr)
         return EXIT_USER_ERROR
     ResilientWorker(**worker_options(settings)).run()
     return 0
@@ -236,19 +237,24 @@ def _run_worker(settings: Settings) -> int:
 def _run_app(settings: Settings) -> int:
     from handlers.serve import serve
 
-    missing = [
-        name
-        for name, value in (
-            ("SLACK_BOT_TOKEN", settings.slack_bot_token),
-            ("SLACK_SIGNING_SECRET", settings.slack_signing_secret),
-        )
-        if value is None
-    ]
+    required = [*_token_settings(settings), ("SLACK_SIGNING_SECRET", settings.slack_signing_secret)]
+    missing = [name for name, value in required if value is None]
     if missing:
         print(f"error: set {' and '.join(missing)} (see .env.example)", file=sys.stderr)
         return EXIT_USER_ERROR
     asyncio.run(serve(settings))
     return 0
+
+
+def _token_settings(settings: Settings) -> list[tuple[str, object]]:
+    """Where bot tokens come from: one SLACK_BOT_TOKEN, or (with a client id) the OAuth
+    installations in the database."""
+    if settings.slack_client_id:
+        return [
+            ("SLACK_CLIENT_SECRET", settings.slack_client_secret),
+            ("DATABASE_URL", settings.database_url),
+        ]
+    return [("SLACK_BOT_TOKEN", settings.slack_bot_token)]
 
 
 def _plain(mrkdwn: str) -> str:

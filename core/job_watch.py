@@ -23,6 +23,8 @@ BEAT_TTL_S = 10
 class RunningJob(BaseModel):
     job_id: str
     team_id: str
+    enterprise_id: str | None = None  # an org-wide install's enterprise (its token's key)
+    enterprise_install: bool = False
     channel_id: str
     thread_ts: str | None = None
     response_url: str | None = None

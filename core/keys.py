@@ -24,6 +24,11 @@ def workspace_pattern(team_id: str) -> str:
     return f"chartroom:{part(team_id)}:*"
 
 
+def inflight(team_id: str) -> str:
+    """The workspace's jobs queued or running (a sorted set of job ids by admission time)."""
+    return f"chartroom:{part(team_id)}:inflight"
+
+
 def conversation(team_id: str, channel_id: str, conversation_id: str) -> str:
     """A thread (`conversation_id` = its root ts) or a whole DM (`conversation_id` = "dm")."""
     return f"chartroom:{part(team_id)}:thread:{part(channel_id)}:{part(conversation_id)}"

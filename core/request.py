@@ -38,6 +38,8 @@ class PlotRequest(BaseModel):
     request_id: str  # Slack's event id (or the command's trigger id): also the ARQ job id
     source: Source
     team_id: str
+    enterprise_id: str | None = None  # set for Enterprise Grid workspaces
+    enterprise_install: bool = False  # an org-wide install: the token belongs to the enterprise
     channel_id: str
     thread_ts: str | None  # the thread the answer goes to; None for /plot until its root exists
     user_id: str
@@ -74,6 +76,8 @@ class ButtonRequest(BaseModel):
     request_id: str  # a job id of its own, from the interaction's trigger id
     action: ButtonAction
     team_id: str
+    enterprise_id: str | None = None
+    enterprise_install: bool = False
     channel_id: str
     thread_ts: str
     user_id: str

@@ -26,6 +26,15 @@ class Settings(BaseSettings):
         default=None, description="xapp- token; when set, `python bot.py` runs in Socket Mode."
     )
     slack_api_url: str = "https://slack.com/api/"
+    # Multi-workspace install (OAuth v2 through Bolt): with a client id, installations and their
+    # bot tokens live in PostgreSQL (`DATABASE_URL`, e.g. postgresql+psycopg://user@host/db) and
+    # SLACK_BOT_TOKEN is not used; without one, the app serves the single workspace of that token.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    database_url: SecretStr | None = None
+    slack_authorize_url: str = "https://slack.com/oauth/v2/authorize"
+    slack_token_rotation: bool = True  # refresh rotating bot tokens before they expire
+    oauth_state_ttl_s: int = 600
     http_host: str = "0.0.0.0"  # noqa: S104 - the HTTP mode server must be reachable by Slack.
     http_port: int = 3000
 
@@ -36,6 +45,12 @@ class Settings(BaseSettings):
     job_timeout_s: int = 300
     job_max_tries: int = 2
     worker_max_jobs: int = 4
+    # Fairness: jobs one workspace may have queued or running at once (0: no limit). Past it,
+    # the person is told privately to ask again; nothing is queued or dropped silently.
+    workspace_max_jobs: int = 20
+    # Each worker serves its Prometheus metrics on this port (0: off); a second worker on the
+    # same host finds it taken and says so in the log.
+    worker_metrics_port: int = 9101
 
     # Conversations
     followups_without_mention: bool = Field(
@@ -48,6 +63,8 @@ class Settings(BaseSettings):
     # other machines); bigger files are kept as a Slack file reference and downloaded again.
     thread_data_max_mb: int = 64
     thread_data_ttl_s: int = 24 * 3600
+    # An answer's record (plan, code, the drawn numbers, the file reference) behind its buttons.
+    record_ttl_s: int = 7 * 24 * 3600
     slack_native_charts: bool = True  # Slack's data visualization block beside the PNG
 
     # Ingest limits

@@ -12,9 +12,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from core.settings import Settings
 
 
-def slack_client(settings: Settings) -> AsyncWebClient:
-    """Retries rate limits (honouring Retry-After), 5xx answers and dropped connections."""
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+def slack_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
+    """Retries rate limits (honouring Retry-After), 5xx answers and dropped connections.
+    `token` is one workspace's bot token; else `SLACK_BOT_TOKEN`, which multi-workspace mode
+    (a `SLACK_CLIENT_ID`) never uses: there the client has no token of its own."""
+    if token is None and settings.slack_bot_token is not None and not settings.slack_client_id:
+        token = settings.slack_bot_token.get_secret_value()
     return AsyncWebClient(
         token=token,
         base_url=settings.slack_api_url,

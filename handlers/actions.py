@@ -58,16 +58,22 @@ def register_actions(app: AsyncApp, dispatcher: Dispatcher) -> None:
             blocks=code_blocks(record.code),
         )
 
-    async def chart_type(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def chart_type(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
         chosen = read_chart_type_value(str((action.get("selected_option") or {}).get("value", "")))
         if chosen is not None:
             job = button_request(body, action="restyle", answer_id=chosen[1], chart_type=chosen[0])
-            await dispatcher.enqueue(RESTYLE_JOB, job, job.request_id)
+            if await dispatcher.enqueue(RESTYLE_JOB, job, job.request_id) == "busy":
+                await dispatcher.tell_busy(client, job)
         await ack()
 
-    async def show_data(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def show_data(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
         job = button_request(body, action="show_data", answer_id=str(action.get("value", "")))
-        await dispatcher.enqueue(SHOW_DATA_JOB, job, job.request_id)
+        if await dispatcher.enqueue(SHOW_DATA_JOB, job, job.request_id) == "busy":
+            await dispatcher.tell_busy(client, job)
         await ack()
 
     def feedback(vote: Literal["up", "down"]) -> Any:

@@ -10,13 +10,16 @@ App Home) run in lazy listeners after the acknowledgement.
 from __future__ import annotations
 
 from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.web.async_client import AsyncWebClient
 
+from core.installations import Installations
 from handlers.actions import register_actions
 from handlers.commands import register_commands
 from handlers.dispatch import Dispatcher
 from handlers.events import register_message_events
 from handlers.home import register_home
+from handlers.oauth import register_uninstall
 
 
 def build_app(
@@ -24,11 +27,21 @@ def build_app(
     client: AsyncWebClient,
     signing_secret: str,
     dispatcher: Dispatcher,
+    oauth: AsyncOAuthSettings | None = None,
+    installations: Installations | None = None,
 ) -> AsyncApp:
-    """A Bolt `AsyncApp` with Chartroom's listeners. `client` carries the bot token."""
-    app = AsyncApp(client=client, signing_secret=signing_secret, process_before_response=True)
+    """A Bolt `AsyncApp` with Chartroom's listeners. `client` carries the bot token, or none
+    with `oauth` (multi-workspace: Bolt finds each team's installation per request)."""
+    app = AsyncApp(
+        client=client,
+        signing_secret=signing_secret,
+        process_before_response=True,
+        oauth_settings=oauth,
+    )
     register_message_events(app, dispatcher)
     register_commands(app, dispatcher)
     register_actions(app, dispatcher)
     register_home(app, dispatcher)
+    if installations is not None:
+        register_uninstall(app, installations, dispatcher.redis)
     return app

@@ -66,6 +66,19 @@ def team_of(body: Mapping[str, Any], event: Mapping[str, Any] | None = None) -> 
     return str(team or (event or {}).get("team") or "")
 
 
+def enterprise_of(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The Enterprise Grid fields of a payload (events, commands and interactions spell them
+    differently), as keyword arguments of a request."""
+    enterprise = body.get("enterprise_id") or (body.get("enterprise") or {}).get("id")
+    org_wide = body.get("is_enterprise_install")
+    if org_wide is None:
+        org_wide = any(a.get("is_enterprise_install") for a in body.get("authorizations") or [])
+    return {
+        "enterprise_id": str(enterprise) if enterprise else None,
+        "enterprise_install": org_wide in (True, "true"),
+    }
+
+
 def request_from_event(
     body: Mapping[str, Any],
     event: Mapping[str, Any],
@@ -79,6 +92,7 @@ def request_from_event(
         request_id=str(body.get("event_id") or f"{event.get('channel')}-{event.get('ts')}"),
         source=source,
         team_id=team_of(body, event),
+        **enterprise_of(body),
         channel_id=str(event["channel"]),
         thread_ts=str(event.get("thread_ts") or event["ts"]),
         user_id=str(event.get("user") or ""),
@@ -94,6 +108,7 @@ def request_from_command(command: Mapping[str, Any]) -> PlotRequest:
         request_id=job_id("cmd", str(command["trigger_id"])),
         source="command",
         team_id=str(command.get("team_id") or ""),
+        **enterprise_of(command),
         channel_id=str(command["channel_id"]),
         thread_ts=None,
         user_id=str(command.get("user_id") or ""),
@@ -101,6 +116,14 @@ def request_from_command(command: Mapping[str, Any]) -> PlotRequest:
         is_dm=str(command.get("channel_name") or "") == "directmessage",
         response_url=str(command.get("response_url") or "") or None,
     )
+
+
+FORGET_WORDS = frozenset({"forget", "forget this", "forget this thread", "forget everything"})
+
+
+def wants_forget(text: str) -> bool:
+    """ "/plot forget", "@Chartroom forget this thread": delete what is kept here."""
+    return " ".join(text.lower().split()).rstrip(".!") in FORGET_WORDS
 
 
 def command_wants_usage(command: Mapping[str, Any]) -> bool:
@@ -123,6 +146,7 @@ def button_request(
         request_id=job_id(action, str(body.get("trigger_id") or body.get("action_ts") or "")),
         action=action,
         team_id=team_of(body),
+        **enterprise_of(body),
         channel_id=str(channel or ""),
         thread_ts=str(thread_ts or ""),
         user_id=str((body.get("user") or {}).get("id") or ""),

@@ -9,12 +9,14 @@ from arq import create_pool
 from arq.connections import RedisSettings
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
+from core.installations import Installations, bot_tokens
 from core.logs import get_logger
 from core.settings import Settings
 from core.slack import slack_client
 from handlers.app import build_app
 from handlers.dispatch import Dispatcher
 from handlers.http import build_web_app
+from handlers.oauth import oauth_settings
 from workers.supervisor import Supervisor
 
 log = get_logger(__name__)
@@ -23,22 +25,25 @@ log = get_logger(__name__)
 async def serve(settings: Settings) -> None:
     assert settings.slack_signing_secret is not None
     redis = await create_pool(RedisSettings.from_dsn(settings.redis_url))
-    dispatcher = Dispatcher(
-        redis=redis,
-        queue_name=settings.queue_name,
-        followups_without_mention=settings.followups_without_mention,
-    )
+    dispatcher = Dispatcher.from_settings(redis, settings)
+    installations = Installations(settings) if settings.slack_client_id else None
+    if installations is not None:
+        await installations.create_tables()
     bolt_app = build_app(
         client=slack_client(settings),
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         dispatcher=dispatcher,
+        oauth=oauth_settings(settings, installations) if installations else None,
+        installations=installations,
     )
     # The app watches running jobs too, so a dead worker's job is noticed with no worker left.
-    supervisor = asyncio.create_task(
-        Supervisor(redis, bolt_app.client, settings.job_max_tries, name="app").run()
-    )
+    tokens = bot_tokens(settings)
+    supervisor = asyncio.create_task(Supervisor(redis, settings, tokens, name="app").run())
     # The HTTP server always runs: in Socket Mode it still serves /health and /metrics.
-    runner = web.AppRunner(build_web_app(bolt_app, redis), access_log=None)
+    web_app = build_web_app(
+        bolt_app, redis, queue_name=settings.queue_name, installations=installations
+    )
+    runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, settings.http_host, settings.http_port).start()
     log.info("http server listening", host=settings.http_host, port=settings.http_port)
@@ -51,5 +56,8 @@ async def serve(settings: Settings) -> None:
             await asyncio.Event().wait()
     finally:
         supervisor.cancel()
+        await tokens.aclose()
         await runner.cleanup()
         await redis.aclose()
+        if installations is not None:
+            await installations.aclose()

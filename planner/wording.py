@@ -71,7 +71,10 @@ def measure_label(spec: ChartSpec) -> str:
         over = human(spec.denominator)
         base = f"{names} as % of {over}" if spec.as_percent else f"{names} per {over}"
     else:
-        base = f"{AGGREGATE_TITLE[spec.aggregate]} {names}".strip()
+        word = AGGREGATE_TITLE[spec.aggregate]
+        # A column already named for its aggregate ("total_bill") is not "Total total bill".
+        already = word and names.lower().startswith(word.lower() + " ")
+        base = capitalized(names) if already else f"{word} {names}".strip()
         if spec.as_percent:
             base += " (%)"
     if spec.transform is None:
@@ -102,7 +105,9 @@ def title_for(spec: ChartSpec, count_noun: str | None = None) -> str:
         by = f"{TIME_GRAIN_WORDS[spec.time_grain]}" if spec.time_grain else x
         text = f"{measure} by {by}" if by else measure
     if spec.color:
-        text += f" and {human(spec.color)}"
+        # "Bill length vs flipper length by species"; bars already say "by x", so "and colour".
+        joiner = "by" if " by " not in text else "and"
+        text += f" {joiner} {human(spec.color)}"
     if spec.limit and not spec.other_bucket:
         top = "top" if not spec.sort or spec.sort.order == "desc" else "bottom"
         within = f" per {human(spec.limit_within)}" if spec.limit_within else ""

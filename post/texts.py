@@ -80,6 +80,24 @@ def code_timed_out(limit_s: float) -> str:
     )
 
 
+def workspace_busy(limit: int) -> str:
+    return (
+        f":hourglass_flowing_sand: This workspace already has {limit} charts queued or being "
+        "drawn, which is as many as it may have at once. I haven't queued this one: ask again "
+        "in a minute, when one of them is done."
+    )
+
+
+def forgotten(conversations: int, files: int, answers: int, where: str) -> str:
+    if not (conversations or answers):
+        return f":wastebasket: I had nothing kept for {where}."
+    return (
+        f":wastebasket: Forgotten for {where}: {conversations} conversation(s), the kept data of "
+        f"{files} file(s) and {answers} answer record(s). The messages in Slack stay; delete "
+        "them there if you want them gone too. Cached answers expire within the hour."
+    )
+
+
 def user_error(message: str) -> str:
     return f":information_source: {message}"
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
+from core import metrics
 from core.logs import get_logger
 from providers.base import Completion, Health, JsonSchema, LLMProvider, Message, Usage
 from providers.errors import AllProvidersFailed, ProviderError
@@ -30,6 +31,13 @@ class UsageLedger:
     models: list[str] = field(default_factory=list)
 
     def record(self, completion: Completion, cost_usd: float | None) -> None:
+        metrics.model_called(
+            completion.provider,
+            completion.model,
+            completion.usage.input_tokens,
+            completion.usage.output_tokens,
+            cost_usd,
+        )
         self.calls += 1
         self.usage = self.usage + completion.usage
         self.cost_usd = (

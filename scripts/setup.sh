@@ -17,6 +17,7 @@ if [ "$want_test" -eq 1 ]; then
   command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
   command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
   command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+  command -v pg_isready >/dev/null 2>&1 || missing+=(postgresql)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${missing[*]}"
@@ -45,6 +46,17 @@ if [ "$want_test" -eq 1 ] && ! (command -v redis-cli >/dev/null && redis-cli -h 
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
     --dir /tmp/chartroom-redis --logfile /tmp/chartroom-redis/redis.log
   for _ in $(seq 1 50); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.1; done
+fi
+
+if [ "$want_test" -eq 1 ] && ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  # The multi-workspace tests create and drop their own databases as user postgres over TCP.
+  echo "setup: starting PostgreSQL on 127.0.0.1:5432"
+  version=$(ls /etc/postgresql | sort -V | tail -1)
+  hba=/etc/postgresql/$version/main/pg_hba.conf
+  grep -q "chartroom tests" "$hba" ||
+    as_root sed -i "1i host all postgres 127.0.0.1/32 trust  # chartroom tests" "$hba"
+  as_root pg_ctlcluster "$version" main start || as_root pg_ctlcluster "$version" main reload
+  for _ in $(seq 1 50); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.2; done
 fi
 
 if [ "$want_test" -eq 1 ]; then

@@ -7,16 +7,18 @@ import contextlib
 import os
 import socket
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
+from prometheus_client import start_http_server
 from redis.asyncio import Redis
 from slack_sdk.web.async_client import AsyncWebClient
 
 from core import worker_status
 from core.errors import SandboxUnavailable
+from core.installations import BotTokens, Workspace, bot_tokens
 from core.logs import get_logger
 from core.settings import ProviderName, Settings
 from core.slack import slack_client
@@ -50,17 +52,28 @@ class WorkerDeps:
     http: aiohttp.ClientSession
     pipeline: Pipeline
     access: DataAccess
+    tokens: BotTokens
 
     @property
     def bot_token(self) -> str:
-        token = self.settings.slack_bot_token
-        return token.get_secret_value() if token else ""
+        return self.access.bot_token
+
+    async def for_workspace(self, workspace: Workspace) -> WorkerDeps:
+        """These resources with the workspace's own bot token (the same ones in
+        single-workspace mode). Raises `WorkspaceNotInstalled`."""
+        token = await self.tokens.token_for(workspace)
+        if token == self.access.bot_token:
+            return self
+        slack = slack_client(self.settings, token)
+        return replace(self, slack=slack, access=replace(self.access, slack=slack, bot_token=token))
 
 
 def make_deps(settings: Settings, pipeline: Pipeline, redis: Redis) -> WorkerDeps:
     slack = slack_client(settings)
     http = aiohttp.ClientSession()
     bot_token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
+    if settings.slack_client_id:
+        bot_token = ""  # multi-workspace: every job resolves its team's token
     access = DataAccess(
         slack=slack,
         http=http,
@@ -70,7 +83,7 @@ def make_deps(settings: Settings, pipeline: Pipeline, redis: Redis) -> WorkerDep
         pipeline=pipeline,
         store=DataStore(redis, settings.thread_data_max_bytes, settings.thread_data_ttl_s),
     )
-    return WorkerDeps(settings, slack, http, pipeline, access)
+    return WorkerDeps(settings, slack, http, pipeline, access, bot_tokens(settings))
 
 
 def make_pipeline(
@@ -160,6 +173,7 @@ def make_startup(settings: Settings) -> Any:
         await pipeline.renderer.start()
         await pipeline.executor.start()
         await start_ingest_server()
+        _serve_metrics(settings)
         ctx["deps"] = make_deps(settings, pipeline, ctx["redis"])
         chain = pipeline.planner.chain.describe() if pipeline.planner is not None else ""
         status = WorkerStatus(
@@ -171,13 +185,24 @@ def make_startup(settings: Settings) -> Any:
             planner=f"{chain.replace(',', ' → ')} → rules" if chain else "rules",
         )
         ctx["heartbeat"] = asyncio.create_task(_heartbeat(ctx, status))
-        supervisor = Supervisor(
-            ctx["redis"], ctx["deps"].slack, settings.job_max_tries, name=status.worker_id
-        )
+        supervisor = Supervisor(ctx["redis"], settings, ctx["deps"].tokens, name=status.worker_id)
         ctx["supervisor"] = asyncio.create_task(supervisor.run())
         log.info("worker ready", sandbox=status.sandbox, queue=settings.queue_name)
 
     return startup
+
+
+def _serve_metrics(settings: Settings) -> None:
+    if not settings.worker_metrics_port:
+        return
+    try:
+        start_http_server(settings.worker_metrics_port, addr=settings.http_host)
+    except OSError as exc:
+        log.warning(
+            "worker metrics not served: port taken",
+            port=settings.worker_metrics_port,
+            error=str(exc),
+        )
 
 
 async def _heartbeat(ctx: dict[str, Any], status: WorkerStatus) -> None:
@@ -217,6 +242,7 @@ async def shutdown(ctx: dict[str, Any]) -> None:
     if deps is None:
         return
     await deps.http.close()
+    await deps.tokens.aclose()
     await deps.pipeline.renderer.aclose()
     await deps.pipeline.executor.aclose()
     if deps.pipeline.planner is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from core import metrics
 from core.data_ref import DataRef
 from core.logs import get_logger
 from core.records import AnswerRecord, save_answer
@@ -78,6 +79,7 @@ async def deliver(
             ),
         ),
         is_dm=delivery.is_dm,
+        ttl_s=settings.record_ttl_s,
     )
     blocks = result_blocks(
         result,
@@ -97,6 +99,7 @@ async def deliver(
     await remember_asker(redis, where, updated, ttl_s=settings.thread_ttl_s)
     # Last, so that a follow-up sent the moment the answer shows finds the thread ready.
     await reply.say(result_fallback_text(result), blocks=blocks)
+    metrics.charted(result.timings_ms, cache_hit=result.cache_hit)
     log.info(
         "charted",
         planner=result.planned.path,

@@ -12,6 +12,7 @@ import socket
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,7 +24,8 @@ from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from core import job_watch
+from core import fairness, job_watch, metrics
+from core.installations import Workspace, WorkspaceNotInstalled
 from core.job_watch import RunningJob
 from core.logs import get_logger
 from core.request_state import RequestState
@@ -49,13 +51,23 @@ class JobFlow:
     response_url: str | None = None  # /plot: where to answer when the thread can't be used
     thread_ts: str | None = None  # where to answer, once known
     in_dm: bool = False
+    enterprise_id: str | None = None  # an org-wide (Enterprise Grid) install's enterprise
+    enterprise_install: bool = False
     reply: ThreadReply | None = field(default=None, init=False)
+    _workspace_deps: WorkerDeps | None = field(default=None, init=False)
     file_name: str | None = field(default=None, init=False)
 
     @property
     def deps(self) -> WorkerDeps:
+        """The worker's resources, with this job's workspace token once `run()` resolved it."""
+        if self._workspace_deps is not None:
+            return self._workspace_deps
         deps: WorkerDeps = self.ctx["deps"]
         return deps
+
+    @property
+    def workspace(self) -> Workspace:
+        return Workspace(self.team_id, self.enterprise_id, self.enterprise_install)
 
     @property
     def redis(self) -> Redis:
@@ -84,9 +96,16 @@ class JobFlow:
     async def run(self) -> str:
         """Run `work()`; every way it can end is told to the person. Returns the outcome."""
         structlog.contextvars.bind_contextvars(
-            request_id=self.request_id, job_try=self.ctx.get("job_try")
+            request_id=self.request_id, team_id=self.team_id, job_try=self.ctx.get("job_try")
         )
         started = time.monotonic()
+        try:
+            self._workspace_deps = await self.deps.for_workspace(self.workspace)
+        except WorkspaceNotInstalled:
+            # No token to answer with: the app was uninstalled after the event was queued.
+            log.warning("workspace not installed; nobody to answer", team_id=self.team_id)
+            structlog.contextvars.clear_contextvars()
+            return "not_installed"
         try:
             if await self.state.get("answered"):
                 # A re-run (the worker died or was stopped) after the person had their answer.
@@ -94,10 +113,11 @@ class JobFlow:
                 return "already_answered"
             await self.state.set(user_id=self.user_id)  # only they may cancel it
             async with self._watched():
-                outcome = await self.work()
+                outcome, kind = await self.work(), ""
         except asyncio.CancelledError:
             # Cancel button (ARQ abort), ARQ's job timeout, or the worker shutting down.
-            await asyncio.shield(self._tell_cancelled())
+            stopped = await asyncio.shield(self._tell_cancelled())
+            metrics.job_finished(stopped, self.team_id, self._since_enqueued())
             raise
         except Exception as exc:
             if redis_went_away(exc):
@@ -110,6 +130,7 @@ class JobFlow:
                 raise Retry(defer=REDIS_RETRY_DEFER_S) from exc
             failure = failure_of(exc, self.request_id, self.file_name)
             outcome = failure.outcome
+            kind = type(exc).__name__ if outcome == "user_error" else ""
             if failure.level == "exception":
                 log.exception(failure.log_message)
             else:
@@ -117,7 +138,10 @@ class JobFlow:
             await self.tell(failure.text)
         finally:
             shutil.rmtree(self.workdir, ignore_errors=True)
+            with contextlib.suppress(Exception):  # else it ages out of the workspace's count
+                await fairness.release(self.redis, self.team_id, self.request_id)
         log.info("job done", outcome=outcome, elapsed_s=round(time.monotonic() - started, 3))
+        metrics.job_finished(outcome, self.team_id, self._since_enqueued(), kind=kind)
         structlog.contextvars.clear_contextvars()
         return outcome
 
@@ -131,6 +155,8 @@ class JobFlow:
             RunningJob(
                 job_id=self.request_id,
                 team_id=self.team_id,
+                enterprise_id=self.enterprise_id,
+                enterprise_install=self.enterprise_install,
                 channel_id=self.channel_id,
                 thread_ts=self.thread_ts,
                 response_url=self.response_url,
@@ -159,6 +185,13 @@ class JobFlow:
                 except Exception as exc:
                     # The supervisor finds the entry without a beat and sees it was answered.
                     log.warning("could not clear the job's heartbeat", error=type(exc).__name__)
+
+    def _since_enqueued(self) -> float | None:
+        """Seconds since the app enqueued the job (ARQ's `enqueue_time`), i.e. event → answer."""
+        enqueued = self.ctx.get("enqueue_time")
+        if not isinstance(enqueued, datetime):
+            return None
+        return (datetime.now(UTC) - enqueued).total_seconds()
 
     async def tell(self, text: str, *, trusted: bool = False) -> None:
         """The final word, in the thread when there is one, else to the /plot caller alone.
@@ -198,9 +231,11 @@ class JobFlow:
     def _tries_left(self) -> bool:
         return int(self.ctx.get("job_try") or 1) < self.deps.settings.job_max_tries
 
-    async def _tell_cancelled(self) -> None:
+    async def _tell_cancelled(self) -> str:
+        """Tell the person the job stopped; "cancelled" (by them) or "stopped" (the job
+        timeout, or the worker shutting down)."""
         if self.reply is not None and self.reply.answered:
-            return  # stopped after the answer was shown: nothing to take back
+            return "stopped_after_answer"  # nothing to take back
         try:
             cancelled_by = await self.state.get("cancelled_by")
         except Exception:
@@ -208,7 +243,8 @@ class JobFlow:
         if cancelled_by:
             log.info("job cancelled by the person", user=cancelled_by)
             await self.tell(texts.cancelled(cancelled_by), trusted=True)
-        elif self._stopping() and self._tries_left():
+            return "cancelled"
+        if self._stopping() and self._tries_left():
             # ARQ runs the job again on another worker; the placeholder says so meanwhile.
             log.warning("worker stopping mid-job; it will run again")
             if self.reply is not None:
@@ -216,9 +252,10 @@ class JobFlow:
                     await self.reply.start(texts.worker_restarted())
                 except Exception as exc:
                     log.warning("could not say the job will run again", error=type(exc).__name__)
-        else:
-            log.warning("job cancelled")
-            await self.tell(texts.internal_failure(self.request_id, self.file_name))
+            return "stopped"
+        log.warning("job cancelled")
+        await self.tell(texts.internal_failure(self.request_id, self.file_name))
+        return "stopped"
 
 
 def redis_went_away(exc: BaseException) -> bool:

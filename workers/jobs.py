@@ -29,22 +29,31 @@ async def plot_job(ctx: dict[str, Any], payload: dict[str, Any]) -> str:
         response_url=request.response_url,
         thread_ts=request.thread_ts,
         in_dm=request.is_dm,
+        enterprise_id=request.enterprise_id,
+        enterprise_install=request.enterprise_install,
         request=request,
     )
     return await flow.run()
 
 
 async def restyle_job(ctx: dict[str, Any], payload: dict[str, Any]) -> str:
-    button = ButtonRequest.model_validate(payload)
-    flow = RestyleFlow(
-        ctx, button.request_id, button.team_id, button.channel_id, button.user_id, button=button
-    )
-    return await flow.run()
+    return await _button_flow(RestyleFlow, ctx, ButtonRequest.model_validate(payload)).run()
 
 
 async def show_data_job(ctx: dict[str, Any], payload: dict[str, Any]) -> str:
-    button = ButtonRequest.model_validate(payload)
-    flow = ShowDataFlow(
-        ctx, button.request_id, button.team_id, button.channel_id, button.user_id, button=button
+    return await _button_flow(ShowDataFlow, ctx, ButtonRequest.model_validate(payload)).run()
+
+
+def _button_flow(
+    kind: type[RestyleFlow | ShowDataFlow], ctx: dict[str, Any], button: ButtonRequest
+) -> RestyleFlow | ShowDataFlow:
+    return kind(
+        ctx,
+        button.request_id,
+        button.team_id,
+        button.channel_id,
+        button.user_id,
+        enterprise_id=button.enterprise_id,
+        enterprise_install=button.enterprise_install,
+        button=button,
     )
-    return await flow.run()

@@ -21,12 +21,14 @@ from dataclasses import dataclass, field
 
 from arq.constants import in_progress_key_prefix, result_key_prefix, retry_key_prefix
 from redis.asyncio import Redis
-from slack_sdk.web.async_client import AsyncWebClient
 
 from core import job_watch
+from core.installations import BotTokens, Workspace, WorkspaceNotInstalled
 from core.job_watch import RunningJob
 from core.logs import get_logger
 from core.request_state import RequestState
+from core.settings import Settings
+from core.slack import slack_client
 from post import texts
 from workers.reply import ThreadReply
 
@@ -40,10 +42,14 @@ _CLAIM = "chartroom:jobs:recovering:"
 @dataclass
 class Supervisor:
     redis: Redis
-    slack: AsyncWebClient
-    max_tries: int
+    settings: Settings
+    tokens: BotTokens  # each job's workspace answers with its own bot token
     name: str  # who claims a recovery, for the logs
     _missing_since: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def max_tries(self) -> int:
+        return self.settings.job_max_tries
 
     async def run(self) -> None:
         while True:
@@ -104,8 +110,15 @@ class Supervisor:
         if not thread_ts:
             log.warning("nowhere to tell the person about the dead worker", request_id=job.job_id)
             return
+        try:
+            token = await self.tokens.token_for(
+                Workspace(job.team_id, job.enterprise_id, job.enterprise_install)
+            )
+        except WorkspaceNotInstalled:
+            log.warning("workspace not installed; nobody to tell", request_id=job.job_id)
+            return
         reply = ThreadReply(
-            self.slack,
+            slack_client(self.settings, token),
             RequestState(self.redis, job.team_id, job.job_id),
             job.channel_id,
             thread_ts,

@@ -18,12 +18,14 @@ from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
 from arq.jobs import Job
 
+from core.installations import Installations
 from core.logs import configure_logging
 from core.settings import Settings
 from core.slack import slack_client
 from handlers.app import build_app
 from handlers.dispatch import Dispatcher
 from handlers.http import build_web_app
+from handlers.oauth import oauth_settings
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_events import (
     block_action,
@@ -163,10 +165,15 @@ def context_text(message: dict[str, Any]) -> str:
 
 @contextlib.asynccontextmanager
 async def running_app(
-    workspace: Path, *, redis_url: str | None = None, **settings: Any
+    workspace: Path,
+    *,
+    redis_url: str | None = None,
+    database_url: str | None = None,
+    **settings: Any,
 ) -> AsyncIterator[Stack]:
     """The fake Slack and the real Bolt app over HTTP, with no worker: what the app alone does.
-    `redis_url` points the app's queue somewhere else (e.g. at a port nothing listens on)."""
+    `redis_url` points the app's queue somewhere else (e.g. at a port nothing listens on);
+    `database_url` turns on multi-workspace mode (OAuth installs kept in that database)."""
     configure_logging(level="INFO", fmt="console")  # as `bot.py` does: with the secret mask
     slack = FakeSlack()
     await slack.start()
@@ -177,22 +184,36 @@ async def running_app(
         "queue_name": f"chartroom:test:{uuid.uuid4().hex}",
         "workspace_dir": workspace,
         "max_file_mb": 1,
+        "worker_metrics_port": 0,  # the suite's workers share this process's registry
         # Generous: the suite shares 2 cores with other work, and a chart run that times out
         # under load would fail a test about something else.
         "sandbox_timeout_s": 60,
     }
+    if database_url is not None:
+        values |= {
+            "slack_client_id": slack.client_id,
+            "slack_client_secret": slack.client_secret,
+            "slack_authorize_url": f"{slack.url}/oauth/v2/authorize",
+            "database_url": database_url,
+        }
     config = Settings.model_validate(values | settings)
+    installations = Installations(config) if database_url is not None else None
+    if installations is not None:
+        await installations.create_tables()
     redis = await create_pool(RedisSettings.from_dsn(config.redis_url))
     queue = redis if redis_url is None else ArqRedis.from_url(redis_url, socket_connect_timeout=1)
-    dispatcher = Dispatcher(
-        redis=queue,
-        queue_name=config.queue_name,
-        followups_without_mention=config.followups_without_mention,
-    )
+    dispatcher = Dispatcher.from_settings(queue, config)
     bolt_app = build_app(
-        client=slack_client(config), signing_secret=SIGNING_SECRET, dispatcher=dispatcher
+        client=slack_client(config),
+        signing_secret=SIGNING_SECRET,
+        dispatcher=dispatcher,
+        oauth=oauth_settings(config, installations) if installations else None,
+        installations=installations,
     )
-    runner = web.AppRunner(build_web_app(bolt_app, redis), access_log=None)
+    web_app = build_web_app(
+        bolt_app, redis, queue_name=config.queue_name, installations=installations
+    )
+    runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
@@ -204,6 +225,8 @@ async def running_app(
         if queue is not redis:
             await queue.aclose()
         await redis.aclose()
+        if installations is not None:
+            await installations.aclose()
         await slack.stop()
 
 

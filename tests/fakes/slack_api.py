@@ -24,6 +24,7 @@ from aiohttp import web
 
 from tests.fakes.slack_blocks import block_errors
 from tests.fakes.slack_files_api import FakeFile, FileMethods, Upload, _bearer
+from tests.fakes.slack_oauth import Installed, OAuthMethods
 
 __all__ = ["Call", "FakeFile", "FakeSlack", "Upload"]
 
@@ -38,7 +39,7 @@ class Call:
 
 
 @dataclass
-class FakeSlack(FileMethods):
+class FakeSlack(FileMethods, OAuthMethods):
     bot_token: str = "xoxb-fake-bot-token"
     bot_user_id: str = "UBOT"
     bot_id: str = "BBOT"
@@ -56,6 +57,12 @@ class FakeSlack(FileMethods):
     reject_native_charts: bool = False
     # method → HTTP statuses for its next calls (429 with Retry-After: 1, 500…), used up in order
     http_faults: dict[str, list[int]] = field(default_factory=dict)
+    # OAuth (see `slack_oauth`): the app's credentials, and the workspaces that installed it.
+    client_id: str = "1111.2222"
+    client_secret: str = "fake-client-secret"
+    grants: dict[str, Installed] = field(default_factory=dict)
+    installed: dict[str, Installed] = field(default_factory=dict)
+    refresh_tokens: dict[str, Installed] = field(default_factory=dict)
     url: str = ""
     _runner: web.AppRunner | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -153,7 +160,9 @@ class FakeSlack(FileMethods):
             return web.json_response(
                 {"ok": False, "error": "ratelimited"}, status=status, headers=headers
             )
-        if token != self.bot_token:
+        if method == "oauth.v2.access":  # the app's client id and secret, not a bot token
+            return web.json_response(self.oauth_v2_access(request, args))
+        if not self.token_ok(token):
             return web.json_response({"ok": False, "error": "invalid_auth"})
         refusal = self._refusal(method, args)
         if refusal is not None:
@@ -161,7 +170,9 @@ class FakeSlack(FileMethods):
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
-        body: dict[str, Any] = handler(args)
+        body: dict[str, Any] = (
+            self._m_auth_test(args, token) if method == "auth.test" else handler(args)
+        )
         return web.json_response(body)
 
     def _refusal(self, method: str, args: dict[str, Any]) -> dict[str, Any] | None:
@@ -187,13 +198,18 @@ class FakeSlack(FileMethods):
                 }
         return None
 
-    def _m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+    def token_ok(self, token: str | None) -> bool:
+        return token == self.bot_token or token in self.installed
+
+    def _m_auth_test(self, args: dict[str, Any], token: str | None = None) -> dict[str, Any]:
+        installed = self.installed.get(token or "")
         return {
             "ok": True,
             "url": "https://fake.slack.com/",
             "team": "Fake",
             "user": "chartroom",
-            "team_id": self.team_id,
+            "team_id": installed.team_id if installed else self.team_id,
+            **({"enterprise_id": installed.enterprise_id} if installed else {}),
             "user_id": self.bot_user_id,
             "bot_id": self.bot_id,
         }

@@ -119,11 +119,18 @@ class AnsweringFlow(JobFlow):
         return "charted"
 
 
+class SlackOnly(SimpleNamespace):
+    """The part of `WorkerDeps` a flow that only talks to Slack uses."""
+
+    async def for_workspace(self, workspace: object) -> SlackOnly:
+        return self
+
+
 def flow_for(slack: FakeSlack, redis: Redis, request_id: str, tmp_path: Path) -> AnsweringFlow:
     settings = Settings(
         slack_bot_token=slack.bot_token, slack_api_url=slack.api_url, workspace_dir=tmp_path
     )
-    ctx = {"redis": redis, "deps": SimpleNamespace(settings=settings, slack=slack_client(settings))}
+    ctx = {"redis": redis, "deps": SlackOnly(settings=settings, slack=slack_client(settings))}
     return AnsweringFlow(ctx, request_id, "TREPLY", "C1", "U1")
 
 
