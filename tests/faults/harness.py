@@ -209,11 +209,10 @@ class Harness:
             await asyncio.sleep(0.1)
         raise RuntimeError(f"the worker did not start:\n{worker.log()[-3000:]}")
 
-    async def health(self) -> dict[str, Any]:
-        async with (
-            aiohttp.ClientSession() as session,
-            session.get(self.health_url) as response,
-        ):
+    async def health(self, path: str = "/health") -> dict[str, Any]:
+        """The app's `/health` (or `/ready`) body, with its HTTP status under "status"."""
+        url = self.health_url.replace("/health", path)
+        async with aiohttp.ClientSession() as session, session.get(url) as response:
             body: dict[str, Any] = await response.json()
             body["status"] = response.status
             return body
