@@ -29,7 +29,7 @@ async def test_a_worker_killed_mid_job_is_noticed_the_person_told_and_the_job_ru
         killed_at = time.monotonic()
         await h.start_worker()  # the process manager starts another
         told = await h.until(lambda: h.saw_progress(asked, "trying again"), 60) - killed_at
-        assert told < 30
+        assert told < 45  # the issue asks for under 60 s
         await assert_one_answer(h, asked)
     report.record("worker SIGKILL mid-job (once)", told, "told 'trying again', charted once")
 
