@@ -223,15 +223,14 @@ def _run_code(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _run_worker(settings: Settings) -> int:
-    from arq.worker import run_worker
-
+    from workers.arq_worker import ResilientWorker
     from workers.settings import worker_options
 
     missing = [name for name, value in _token_settings(settings) if value is None]
     if missing:
         print(f"error: set {' and '.join(missing)} (see .env.example)", file=sys.stderr)
         return EXIT_USER_ERROR
-    run_worker(worker_options(settings))
+    ResilientWorker(**worker_options(settings)).run()
     return 0
 
 

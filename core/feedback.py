@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Literal
 
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
 from core import keys
 
@@ -22,18 +23,26 @@ async def record_vote(
     """Record `user_id`'s vote on an answer. False when it repeats their earlier vote (nothing
     counted); a changed vote moves one count from the old side to the new."""
     votes_key, totals_key = keys.feedback_votes(team_id, request_id), keys.feedback_totals(team_id)
-    previous = await redis.hget(votes_key, user_id)  # type: ignore[misc]
-    previous_vote = previous.decode() if isinstance(previous, bytes) else previous
-    if previous_vote == vote:
-        return False
-    async with redis.pipeline(transaction=True) as pipe:
+    counted = False
+
+    async def update(pipe: Pipeline) -> None:
+        # Read and write under WATCH: two clicks landing together (Slack runs the lazy
+        # listeners concurrently) must not both count.
+        nonlocal counted
+        previous = await pipe.hget(votes_key, user_id)  # type: ignore[misc]
+        previous_vote = previous.decode() if isinstance(previous, bytes) else previous
+        counted = previous_vote != vote
+        if not counted:
+            return
+        pipe.multi()  # type: ignore[no-untyped-call]
         pipe.hset(votes_key, user_id, vote)
         pipe.expire(votes_key, FEEDBACK_TTL_S)
         pipe.hincrby(totals_key, vote, 1)
         if previous_vote in ("up", "down"):
             pipe.hincrby(totals_key, str(previous_vote), -1)
-        await pipe.execute()
-    return True
+
+    await redis.transaction(update, votes_key)
+    return counted
 
 
 async def totals(redis: Redis, team_id: str) -> dict[str, int]:

@@ -2,8 +2,9 @@
 
 Each key starts with `chartroom:{team}:`, so one workspace's data can never be read under another's
 id, and everything a workspace left behind can be found (and removed) with one `SCAN` pattern:
-`workspace_pattern(team)`. ARQ's own keys (`arq:job:<id>`, `arq:result:<id>`) and the worker
-heartbeats (`chartroom:worker:<host:pid>`) are the only ones outside this scheme.
+`workspace_pattern(team)`. ARQ's own keys (`arq:job:<id>`, `arq:result:<id>`), the worker
+heartbeats (`chartroom:worker:<host:pid>`) and the running jobs' beats (`chartroom:jobs:*`,
+`core.job_watch`, kept only while a job runs) are the only ones outside this scheme.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from redis.asyncio import Redis
 
 _PREFIX = "chartroom:worker:"
-HEARTBEAT_S = 30
+HEARTBEAT_S = 10
 TTL_S = 3 * HEARTBEAT_S
 
 
@@ -18,9 +18,11 @@ class WorkerStatus(BaseModel):
     worker_id: str  # host:pid
     sandbox: str  # the executor actually in use: "docker" or "local"
     warning: str | None = None  # e.g. why `auto` fell back to the local executor
+    ready: bool = True  # False: it cannot draw charts (SANDBOX_BACKEND=docker, Docker gone)
     # Who plans: "rules", or the provider chain then the rules, e.g. "openai:llama3.1 → rules".
     planner: str = "rules"
     started_at: str
+    redis: str | None = None  # Redis outages this worker waited out, if any
 
 
 async def publish(redis: Redis, status: WorkerStatus) -> None:

@@ -41,9 +41,16 @@ def build_web_app(
             log.warning("health: redis unreachable", error=type(exc).__name__)
             return web.json_response({"ok": False, "redis": "unreachable"}, status=503)
         warnings = [f"{w.worker_id}: {w.warning}" for w in workers if w.warning]
+        # The app itself is alive (200, for liveness probes); "ok" says whether questions get
+        # answered: not with no worker, or none that can draw charts (`/ready` answers 503).
+        ok = any(w.ready for w in workers)
+        if not workers:
+            warnings.append("no worker is running")
+        elif not ok:
+            warnings.append("no worker can draw charts")
         return web.json_response(
             {
-                "ok": True,
+                "ok": ok,
                 "redis": "ok",
                 "workers": [w.model_dump() for w in workers],
                 "warnings": warnings,
@@ -71,6 +78,9 @@ def build_web_app(
             workers = await live_workers(redis)
             checks["redis"] = "ok"
             checks["workers"] = f"{len(workers)} live" if workers else "none live"
+            if workers and not any(w.ready for w in workers):
+                checks["workers"] += ", none can draw charts (no sandbox)"
+                workers = []
         except Exception as exc:
             checks["redis"] = f"unreachable ({type(exc).__name__})"
             workers = []

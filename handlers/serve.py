@@ -9,7 +9,7 @@ from arq import create_pool
 from arq.connections import RedisSettings
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-from core.installations import Installations
+from core.installations import Installations, bot_tokens
 from core.logs import get_logger
 from core.settings import Settings
 from core.slack import slack_client
@@ -17,6 +17,7 @@ from handlers.app import build_app
 from handlers.dispatch import Dispatcher
 from handlers.http import build_web_app
 from handlers.oauth import oauth_settings
+from workers.supervisor import Supervisor
 
 log = get_logger(__name__)
 
@@ -35,6 +36,9 @@ async def serve(settings: Settings) -> None:
         oauth=oauth_settings(settings, installations) if installations else None,
         installations=installations,
     )
+    # The app watches running jobs too, so a dead worker's job is noticed with no worker left.
+    tokens = bot_tokens(settings)
+    supervisor = asyncio.create_task(Supervisor(redis, settings, tokens, name="app").run())
     # The HTTP server always runs: in Socket Mode it still serves /health and /metrics.
     web_app = build_web_app(
         bolt_app, redis, queue_name=settings.queue_name, installations=installations
@@ -51,6 +55,8 @@ async def serve(settings: Settings) -> None:
         else:
             await asyncio.Event().wait()
     finally:
+        supervisor.cancel()
+        await tokens.aclose()
         await runner.cleanup()
         await redis.aclose()
         if installations is not None:

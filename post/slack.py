@@ -27,8 +27,9 @@ def alt_text(chart: DrawnChart) -> str:
 
 async def upload_chart(
     client: AsyncWebClient, channel_id: str, thread_ts: str, result: ChartResult
-) -> None:
-    """Each chart's PNG, and the same chart as an interactive HTML page, as one upload."""
+) -> list[str]:
+    """Each chart's PNG, and the same chart as an interactive HTML page, as one upload.
+    Returns the uploaded files' ids."""
     files: list[dict[str, Any]] = []
     numbered = len(result.charts) > 1
     for index, chart in enumerate(result.charts):
@@ -50,7 +51,10 @@ async def upload_chart(
             }
         )
     async with slack_call("upload the chart"):
-        await client.files_upload_v2(channel=channel_id, thread_ts=thread_ts, file_uploads=files)
+        response = await client.files_upload_v2(
+            channel=channel_id, thread_ts=thread_ts, file_uploads=files
+        )
+    return [str(f.get("id")) for f in response.get("files") or [] if isinstance(f, dict)]
 
 
 async def upload_file(

@@ -21,6 +21,10 @@ def stage(stage: Stage, file_name: str) -> str:
     return STAGE_TEXT[stage].format(file=escape(file_name))
 
 
+def worker_restarted() -> str:
+    return ":arrows_counterclockwise: A worker restarted while making this chart; trying again…"
+
+
 def internal_failure(request_id: str, file_name: str | None = None) -> str:
     chart = f"the chart from *{escape(file_name)}*" if file_name else "this chart"
     return (

@@ -42,7 +42,9 @@ class Executor(Protocol):
     `SandboxUnavailable` (the backend itself is broken).
     """
 
-    name: str
+    @property
+    def name(self) -> str:
+        """The backend that runs the code now: "docker", "local" (or "none")."""
 
     async def start(self) -> None:
         """Get ready for runs (e.g. fill a warm pool); called once at worker start-up."""

@@ -3,7 +3,8 @@
     docker  DockerExecutor; SandboxUnavailable (saying how to fix it) if the daemon doesn't answer
             or the image is missing
     local   LocalExecutor (bubblewrap)
-    auto    docker when the daemon answers and has the image, else local with a warning
+    auto    docker when the daemon answers and has the image, else local with a warning; and
+            local from the first run Docker itself fails (`sandbox.fallback`)
 
 `make_executor` is synchronous and, for docker and auto, asks the daemon (milliseconds locally,
 at most ~5 s when it hangs): call it at worker start-up, then `await executor.start()`.
@@ -17,6 +18,7 @@ from core.errors import SandboxUnavailable
 from core.logs import get_logger
 from core.settings import Settings
 from sandbox.executor import Executor
+from sandbox.fallback import FallbackExecutor
 from sandbox.local import LocalExecutor
 
 log = get_logger(__name__)
@@ -60,7 +62,7 @@ def make_executor(settings: Settings, status: BackendStatus | None = None) -> Ex
     if status["backend"] == "docker":
         from sandbox.docker_executor import DockerExecutor
 
-        return DockerExecutor(
+        docker = DockerExecutor(
             image=settings.sandbox_image,
             docker_url=settings.sandbox_docker_url,
             timeout_s=settings.sandbox_timeout_s,
@@ -72,6 +74,13 @@ def make_executor(settings: Settings, status: BackendStatus | None = None) -> Ex
             pool_size=settings.sandbox_pool_size,
             jobs_dir=settings.sandbox_jobs_dir,
         )
+        if settings.sandbox_backend == "auto":
+            return FallbackExecutor(docker, lambda: local_executor(settings))
+        return docker
+    return local_executor(settings)
+
+
+def local_executor(settings: Settings) -> Executor:
     return LocalExecutor(
         timeout_s=settings.sandbox_timeout_s,
         cpu_s=settings.sandbox_cpu_s,

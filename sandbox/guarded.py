@@ -16,7 +16,10 @@ from sandbox.policy import check_code
 class PolicyCheckedExecutor:
     def __init__(self, inner: Executor) -> None:
         self.inner = inner
-        self.name = inner.name
+
+    @property
+    def name(self) -> str:
+        return self.inner.name  # may change: `auto` falls back to local when Docker goes away
 
     async def run(self, code: str, data_path: Path) -> RunResult:
         check_code(code)  # raises CodeRefused with reasons fit for the thread

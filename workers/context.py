@@ -17,6 +17,7 @@ from redis.asyncio import Redis
 from slack_sdk.web.async_client import AsyncWebClient
 
 from core import worker_status
+from core.errors import SandboxUnavailable
 from core.installations import BotTokens, Workspace, bot_tokens
 from core.logs import get_logger
 from core.settings import ProviderName, Settings
@@ -29,13 +30,17 @@ from planner.llm_planner import LLMPlanner
 from planner.prompt import PromptOptions
 from providers.factory import make_chain
 from render.process import RendererProcess
+from sandbox.executor import Executor
 from sandbox.factory import backend_status, make_executor
+from sandbox.fallback import FallbackExecutor, UnavailableExecutor
 from sandbox.guarded import PolicyCheckedExecutor
 from workers.answer_cache import AnswerCache
+from workers.arq_worker import RedisLink
 from workers.custom_code import CustomCodeWriter
 from workers.data_access import DataAccess
 from workers.data_store import DataStore
 from workers.pipeline import Pipeline, RenderOptions
+from workers.supervisor import Supervisor
 
 log = get_logger(__name__)
 
@@ -86,12 +91,24 @@ def make_pipeline(
     *,
     redis: Redis | None = None,
     providers: Sequence[ProviderName] | None = None,
+    serve_without_sandbox: bool = False,
 ) -> Pipeline:
     """The pipeline with the sandbox backend resolved against this machine (blocking: it may
     ask the Docker daemon). With `redis`, answers are cached; `providers` overrides
-    `LLM_PROVIDERS` (raises `ProviderNotConfigured` naming a missing setting)."""
-    status = backend_status(settings)
-    executor = make_executor(settings, status)
+    `LLM_PROVIDERS` (raises `ProviderNotConfigured` naming a missing setting).
+    `serve_without_sandbox`: when SANDBOX_BACKEND=docker and Docker does not answer, a pipeline
+    whose every run fails with the reason (a worker that stays up and reports not-ready)
+    instead of `SandboxUnavailable`."""
+    executor: Executor
+    try:
+        status = backend_status(settings)
+        executor = make_executor(settings, status)
+    except SandboxUnavailable as exc:
+        if not serve_without_sandbox:
+            raise
+        log.error("no sandbox: this worker cannot draw charts", detail=str(exc))
+        status = {"backend": "docker", "warning": f"not ready: {exc}"}
+        executor = UnavailableExecutor(str(exc))
     chain = make_chain(settings, providers)
     options = prompt_options(settings)
     checked = PolicyCheckedExecutor(executor) if settings.sandbox_policy else executor
@@ -149,7 +166,9 @@ def planner_settings(settings: Settings, providers: str) -> str:
 def make_startup(settings: Settings) -> Any:
     async def startup(ctx: dict[str, Any]) -> None:
         # Resolving the sandbox backend asks the Docker daemon: keep it off the event loop.
-        pipeline = await asyncio.to_thread(make_pipeline, settings, redis=ctx["redis"])
+        pipeline = await asyncio.to_thread(
+            make_pipeline, settings, redis=ctx["redis"], serve_without_sandbox=True
+        )
         # Start Chromium and the sandbox's warm pool now, so the first chart doesn't pay for it.
         await pipeline.renderer.start()
         await pipeline.executor.start()
@@ -161,10 +180,13 @@ def make_startup(settings: Settings) -> Any:
             worker_id=f"{socket.gethostname()}:{os.getpid()}",
             sandbox=pipeline.executor.name,
             warning=pipeline.sandbox_warning,
+            ready=pipeline.executor.name != UnavailableExecutor.name,
             started_at=datetime.now(UTC).isoformat(timespec="seconds"),
             planner=f"{chain.replace(',', ' → ')} → rules" if chain else "rules",
         )
-        ctx["heartbeat"] = asyncio.create_task(_heartbeat(ctx["redis"], status))
+        ctx["heartbeat"] = asyncio.create_task(_heartbeat(ctx, status))
+        supervisor = Supervisor(ctx["redis"], settings, ctx["deps"].tokens, name=status.worker_id)
+        ctx["supervisor"] = asyncio.create_task(supervisor.run())
         log.info("worker ready", sandbox=status.sandbox, queue=settings.queue_name)
 
     return startup
@@ -183,16 +205,34 @@ def _serve_metrics(settings: Settings) -> None:
         )
 
 
-async def _heartbeat(redis: Redis, status: WorkerStatus) -> None:
+async def _heartbeat(ctx: dict[str, Any], status: WorkerStatus) -> None:
+    link: RedisLink | None = ctx.get("redis_link")
     while True:
         try:
-            await worker_status.publish(redis, status)
+            if link is not None:
+                status.redis = link.describe()
+            pipeline: Pipeline | None = getattr(ctx.get("deps"), "pipeline", None)
+            if pipeline is not None:
+                status.sandbox = pipeline.executor.name
+                status.warning = sandbox_warning(pipeline)
+            await worker_status.publish(ctx["redis"], status)
         except Exception:
             log.warning("could not publish worker status", exc_info=True)
         await asyncio.sleep(worker_status.HEARTBEAT_S)
 
 
+def sandbox_warning(pipeline: Pipeline) -> str | None:
+    """Why chart code doesn't run where SANDBOX_BACKEND says, now (Docker may go away)."""
+    executor = getattr(pipeline.executor, "inner", pipeline.executor)
+    if isinstance(executor, FallbackExecutor) and executor.warning:
+        return executor.warning
+    return pipeline.sandbox_warning
+
+
 async def shutdown(ctx: dict[str, Any]) -> None:
+    supervisor: asyncio.Task[None] | None = ctx.get("supervisor")
+    if supervisor is not None:
+        supervisor.cancel()
     heartbeat: asyncio.Task[None] | None = ctx.get("heartbeat")
     if heartbeat is not None:
         heartbeat.cancel()

@@ -47,7 +47,13 @@ async def deliver(
     deps, redis = flow.deps, flow.redis
     settings = deps.settings
     channel_id, request_id = delivery.where.channel_id, flow.request_id
-    await upload_chart(deps.slack, channel_id, delivery.thread_ts, result)
+    # Recorded per request: a re-run after the worker died here doesn't upload a second set.
+    uploaded = await flow.state.get("uploaded")
+    if uploaded is None:
+        file_ids = await upload_chart(deps.slack, channel_id, delivery.thread_ts, result)
+        await flow.state.set(uploaded=",".join(file_ids) or "-")
+    else:
+        log.info("charts already uploaded by an earlier try", file_ids=uploaded)
     primary = result.primary
     await save_answer(
         redis,

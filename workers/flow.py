@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import shutil
+import socket
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,10 +19,14 @@ from urllib.parse import urlsplit
 
 import aiohttp
 import structlog
+from arq.worker import Retry
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from core import fairness, metrics
+from core import fairness, job_watch, metrics
 from core.installations import Workspace, WorkspaceNotInstalled
+from core.job_watch import RunningJob
 from core.logs import get_logger
 from core.request_state import RequestState
 from post import texts
@@ -30,6 +37,9 @@ from workers.failures import failure_of
 from workers.reply import ThreadReply
 
 log = get_logger(__name__)
+
+REDIS_DOWN = (RedisConnectionError, RedisTimeoutError)
+REDIS_RETRY_DEFER_S = 5
 
 
 @dataclass
@@ -103,13 +113,22 @@ class JobFlow:
                 log.info("already answered; nothing to do")
                 return "already_answered"
             await self.state.set(user_id=self.user_id)  # only they may cancel it
-            outcome, kind = await self.work(), ""
+            async with self._watched():
+                outcome, kind = await self.work(), ""
         except asyncio.CancelledError:
             # Cancel button (ARQ abort), ARQ's job timeout, or the worker shutting down.
             stopped = await asyncio.shield(self._tell_cancelled())
             metrics.job_finished(stopped, self.team_id, self._since_enqueued())
             raise
         except Exception as exc:
+            if redis_went_away(exc):
+                # Nothing the person did: run the job again once Redis is back (ARQ's retry, or
+                # the supervisor when the retry itself can't be recorded). Its Slack steps are
+                # recorded, so the re-run resumes.
+                log.warning(
+                    "redis unreachable mid-job; it will run again", error=type(exc).__name__
+                )
+                raise Retry(defer=REDIS_RETRY_DEFER_S) from exc
             failure = failure_of(exc, self.request_id, self.file_name)
             outcome = failure.outcome
             kind = type(exc).__name__ if outcome == "user_error" else ""
@@ -126,6 +145,47 @@ class JobFlow:
         metrics.job_finished(outcome, self.team_id, self._since_enqueued(), kind=kind)
         structlog.contextvars.clear_contextvars()
         return outcome
+
+    @contextlib.asynccontextmanager
+    async def _watched(self) -> AsyncIterator[None]:
+        """Beat for this job while it works, so the supervisor can tell a dead worker's job
+        from a slow one."""
+        worker_id = f"{socket.gethostname()}:{os.getpid()}"
+        await job_watch.job_started(
+            self.redis,
+            RunningJob(
+                job_id=self.request_id,
+                team_id=self.team_id,
+                enterprise_id=self.enterprise_id,
+                enterprise_install=self.enterprise_install,
+                channel_id=self.channel_id,
+                thread_ts=self.thread_ts,
+                response_url=self.response_url,
+                worker_id=worker_id,
+                job_try=int(self.ctx.get("job_try") or 1),
+            ),
+        )
+        beats = asyncio.create_task(_beat(self.redis, self.request_id, worker_id))
+        handed_back = False
+        try:
+            yield
+        except Exception as exc:
+            handed_back = redis_went_away(exc)
+            raise
+        except asyncio.CancelledError:
+            handed_back = self._stopping()
+            raise
+        finally:
+            beats.cancel()
+            # Left in place when the job goes back to the queue (Redis went away, or the worker
+            # is stopping): if the worker can't hand it back (ARQ can't reach Redis, or the
+            # process is killed first), the supervisor re-queues it.
+            if not handed_back:
+                try:
+                    await asyncio.shield(job_watch.job_ended(self.redis, self.request_id))
+                except Exception as exc:
+                    # The supervisor finds the entry without a beat and sees it was answered.
+                    log.warning("could not clear the job's heartbeat", error=type(exc).__name__)
 
     def _since_enqueued(self) -> float | None:
         """Seconds since the app enqueued the job (ARQ's `enqueue_time`), i.e. event → answer."""
@@ -167,6 +227,13 @@ class JobFlow:
         except Exception as exc:
             log.warning("could not answer through response_url", error=type(exc).__name__)
 
+    def _stopping(self) -> bool:
+        """The worker is shutting down (a deploy, a restart), so ARQ will run the job again."""
+        return bool(getattr(self.ctx.get("shutdown"), "started", False))
+
+    def _tries_left(self) -> bool:
+        return int(self.ctx.get("job_try") or 1) < self.deps.settings.job_max_tries
+
     async def _tell_cancelled(self) -> str:
         """Tell the person the job stopped; "cancelled" (by them) or "stopped" (the job
         timeout, or the worker shutting down)."""
@@ -180,9 +247,39 @@ class JobFlow:
             log.info("job cancelled by the person", user=cancelled_by)
             await self.tell(texts.cancelled(cancelled_by), trusted=True)
             return "cancelled"
+        if self._stopping() and self._tries_left():
+            # ARQ runs the job again on another worker; the placeholder says so meanwhile.
+            log.warning("worker stopping mid-job; it will run again")
+            if self.reply is not None:
+                try:
+                    await self.reply.start(texts.worker_restarted())
+                except Exception as exc:
+                    log.warning("could not say the job will run again", error=type(exc).__name__)
+            return "stopped"
         log.warning("job cancelled")
         await self.tell(texts.internal_failure(self.request_id, self.file_name))
         return "stopped"
+
+
+def redis_went_away(exc: BaseException) -> bool:
+    """The exception, or one it was raised from, is Redis being unreachable."""
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, REDIS_DOWN):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+async def _beat(redis: Redis, job_id: str, worker_id: str) -> None:
+    while True:
+        await asyncio.sleep(job_watch.BEAT_EVERY_S)
+        try:
+            await job_watch.beat(redis, job_id, worker_id)
+        except Exception as exc:  # Redis away: the next beat tries again
+            log.warning("job heartbeat failed", error=type(exc).__name__)
 
 
 _SLACK_HOOK_HOSTS = ("slack.com", "slack-gov.com")

@@ -17,7 +17,6 @@ from aiohttp import web
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
 from arq.jobs import Job
-from arq.worker import Worker
 
 from core.installations import Installations
 from core.logs import configure_logging
@@ -39,6 +38,7 @@ from tests.fakes.slack_events import (
     post_form_body,
     reply_event,
 )
+from workers.arq_worker import ResilientWorker
 from workers.settings import worker_options
 
 SIGNING_SECRET = "test-signing-secret"
@@ -235,7 +235,7 @@ async def running_stack(workspace: Path, **settings: Any) -> AsyncIterator[Stack
     """The app, plus a real ARQ worker on the same queue (sandbox, renderer, the lot)."""
     async with running_app(workspace, **settings) as stack:
         options = worker_options(stack.settings) | {"handle_signals": False, "poll_delay": 0.05}
-        worker = Worker(**options)
+        worker = ResilientWorker(**options)
         worker_task = asyncio.create_task(worker.async_run())
         try:
             yield stack

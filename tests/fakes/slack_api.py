@@ -6,7 +6,8 @@ and answering `invalid_blocks` with Slack's error list), conversations.replies, 
 assistant.threads.setStatus and setSuggestedPrompts, the file methods (`slack_files_api`), and
 slash commands' response URLs. Tests make it refuse like Slack does: any method with an error
 code, `missing_scope` with the scope it needs, `not_in_channel` for channels the bot is not in,
-or `invalid_blocks` for every native chart (a workspace without the data visualization block).
+or `invalid_blocks` for every native chart (a workspace without the data visualization block);
+and answer HTTP 429 (with Retry-After) or 5xx for a method's next calls (`http_faults`).
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ class FakeSlack(FileMethods, OAuthMethods):
     missing_scopes: dict[str, str] = field(default_factory=dict)  # method → scope it needs
     not_member_of: set[str] = field(default_factory=set)  # channels the bot was not invited to
     reject_native_charts: bool = False
+    # method → HTTP statuses for its next calls (429 with Retry-After: 1, 500…), used up in order
+    http_faults: dict[str, list[int]] = field(default_factory=dict)
     # OAuth (see `slack_oauth`): the app's credentials, and the workspaces that installed it.
     client_id: str = "1111.2222"
     client_secret: str = "fake-client-secret"
@@ -150,6 +153,13 @@ class FakeSlack(FileMethods, OAuthMethods):
         args = await _read_args(request)
         token = _bearer(request) or args.pop("token", None)
         self._record(method, args, token)
+        faults = self.http_faults.get(method)
+        if faults:
+            status = faults.pop(0)
+            headers = {"Retry-After": "1"} if status == 429 else {}
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"}, status=status, headers=headers
+            )
         if method == "oauth.v2.access":  # the app's client id and secret, not a bot token
             return web.json_response(self.oauth_v2_access(request, args))
         if not self.token_ok(token):
@@ -238,6 +248,10 @@ class FakeSlack(FileMethods, OAuthMethods):
     def _m_conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
         channel, ts = str(args.get("channel")), str(args.get("ts"))
         found = [m for m in self.user_messages if m["channel"] == channel and m["thread_ts"] == ts]
+        found += [
+            m for (ch, _), m in self.messages.items() if ch == channel and m["thread_ts"] == ts
+        ]
+        found.sort(key=lambda m: float(m["ts"]))
         return {"ok": True, "messages": found, "has_more": False}
 
     def _m_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ per-request progress, and feedback."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -129,3 +130,13 @@ async def test_a_changed_vote_moves_the_count_and_a_repeated_one_does_nothing(
     assert await record_vote(redis, team, "Ev1", "U1", "down")
     assert await record_vote(redis, team, "Ev1", "U2", "down")
     assert await totals(redis, team) == {"up": 0, "down": 2}
+
+
+async def test_the_same_vote_clicked_many_times_at_once_counts_once(
+    redis: Redis, team: str
+) -> None:
+    counted = await asyncio.gather(
+        *(record_vote(redis, team, "Ev2", "U1", "up") for _ in range(20))
+    )
+    assert counted.count(True) == 1
+    assert await totals(redis, team) == {"up": 1, "down": 0}
