@@ -47,6 +47,13 @@ LLM_COST = Counter(
     "Estimated model cost in USD (known prices)",
     ["provider", "model"],
 )
+DEAD_WORKER_JOBS = Counter(
+    "chartroom_dead_worker_jobs_total",
+    "Jobs whose worker stopped beating, as the supervisor found them: rerun, failed (last try) "
+    "or already_answered",
+    ["action"],
+)
+REDIS_OUTAGES = Counter("chartroom_redis_outages_total", "Redis outages a worker waited out")
 QUEUE_DEPTH = Gauge("chartroom_queue_depth", "Jobs waiting in the queue")
 OLDEST_JOB_AGE = Gauge(
     "chartroom_queue_oldest_job_age_seconds", "Age of the oldest job waiting in the queue"

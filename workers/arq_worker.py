@@ -18,6 +18,7 @@ from arq.worker import Worker
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from core import metrics
 from core.logs import get_logger
 
 log = get_logger(__name__)
@@ -74,6 +75,7 @@ class ResilientWorker(Worker):
             if link.down_since is None:
                 link.down_since = time.monotonic()
                 link.outages += 1
+                metrics.REDIS_OUTAGES.inc()
                 log.warning("redis unreachable; waiting it out", error=type(exc).__name__)
             await asyncio.sleep(self._backoff_s)
             self._backoff_s = min(self._backoff_s * 2, BACKOFF_MAX_S)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from arq.constants import in_progress_key_prefix, result_key_prefix, retry_key_prefix
 from redis.asyncio import Redis
 
-from core import job_watch
+from core import job_watch, metrics
 from core.installations import BotTokens, Workspace, WorkspaceNotInstalled
 from core.job_watch import RunningJob
 from core.logs import get_logger
@@ -88,6 +88,8 @@ class Supervisor:
         finished = bool(steps.get("answered")) or bool(
             await self.redis.exists(result_key_prefix + job.job_id)
         )
+        action = "already_answered" if finished else "rerun" if tries < self.max_tries else "failed"
+        metrics.DEAD_WORKER_JOBS.labels(action=action).inc()
         if finished:
             log.info("worker died after the job answered", request_id=job.job_id)
         elif tries < self.max_tries:
