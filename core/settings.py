@@ -79,6 +79,11 @@ class Settings(BaseSettings):
     sandbox_cpu_s: int = 30
     sandbox_memory_mb: int = 2048
     sandbox_max_output_mb: int = 20
+    # A chart's filters, time buckets and grouping run as a DuckDB query in the worker, so the
+    # sandbox gets the small grouped table (plans it cannot express stay on pandas).
+    aggregate_in_duckdb: bool = True
+    duckdb_memory_mb: int = 1024
+    duckdb_threads: int = 2
 
     # Render
     render_timeout_s: float = 60.0

@@ -49,6 +49,7 @@ from planner.compile_prepare import _empty_message
 from planner.compile_shape import Shape, shape_of
 from planner.compile_summary import summary_end, summary_start
 from planner.compile_transforms import transform
+from planner.filter_code import _as_number
 from planner.plan import ChartSpec, Filter, Scalar
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
@@ -253,18 +254,6 @@ def _compare(op: str, ident: str, values: list[Param], params: list[Param]) -> s
     if op == "ne":
         return f"({ident} IS NULL OR {ident} <> ?)"
     return f"{ident} {'=' if op == 'year' else _OPS[op]} ?"
-
-
-def _as_number(value: Scalar) -> float | int | None:
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int | float):
-        return value
-    try:
-        number = float(value)
-    except ValueError:
-        return None
-    return int(number) if number.is_integer() else number
 
 
 def _stamp(value: Scalar, *, end_of_day: bool) -> datetime | Fallback:

@@ -34,6 +34,7 @@ from workers.custom_code import CustomCodeWriter
 from workers.data_access import DataAccess
 from workers.data_store import DataStore
 from workers.pipeline import Pipeline, RenderOptions
+from workers.pushdown import PushdownLimits
 
 log = get_logger(__name__)
 
@@ -110,6 +111,9 @@ def make_pipeline(
         code_writer=code_writer,
         cache=AnswerCache(redis, settings.plan_cache_ttl_s) if redis is not None else None,
         planner_settings=planner_settings(settings, chain.describe() if chain else "rules"),
+        pushdown=PushdownLimits(settings.duckdb_threads, settings.duckdb_memory_mb)
+        if settings.aggregate_in_duckdb
+        else None,
     )
 
 

@@ -28,18 +28,31 @@ class Aggregated:
     elapsed_ms: float
 
 
+@dataclass(frozen=True)
+class PushdownLimits:
+    """DuckDB's threads and memory for one query."""
+
+    threads: int = 2
+    memory_mb: int = 1024
+
+
 class PushdownFailed(RuntimeError):
     """DuckDB could not run the query; the caller answers on the pandas path instead."""
 
 
 def aggregate(
-    pushed: PushedDown, data_path: Path, out_path: Path, *, threads: int = 1, memory_mb: int = 512
+    pushed: PushedDown, data_path: Path, out_path: Path, limits: PushdownLimits | None = None
 ) -> Aggregated:
     """Run `pushed` over `data_path`, write the groups to `out_path`. Blocking: call it in a
     thread. Raises `PushdownFailed` when DuckDB refuses or fails."""
     start = time.perf_counter()
+    limits = limits or PushdownLimits()
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "threads": limits.threads,
+        "memory_limit": f"{limits.memory_mb}MB",
+    }
     try:
-        con = duckdb.connect(config={"threads": threads, "memory_limit": f"{memory_mb}MB"})
+        con = duckdb.connect(config=config)
     except duckdb.Error as exc:
         raise PushdownFailed(f"DuckDB did not start: {exc}") from exc
     try:

@@ -167,183 +167,63 @@ def test_every_chart_planned_for_peoples_questions_draws_the_same_numbers_both_w
     assert pushed >= 3 * fallbacks, (pushed, fallbacks)
 
 
-ORDERS = "tips"
-
-
 def spec(**fields: Any) -> ChartSpec:
     return ChartSpec(title="t", **fields)
 
 
+def tips(**fields: Any) -> ChartSpec:
+    """A bar of tips by day, with `fields` changed."""
+    return spec(**{"chart_type": "bar", "x": "day", "y": "tip", "aggregate": "sum", **fields})
+
+
+def prices(**fields: Any) -> ChartSpec:
+    """A line of prices over time, with `fields` changed."""
+    return spec(**{"chart_type": "line", "x": "date", "y": "price", "aggregate": "sum", **fields})
+
+
+def where(column: str, op: str, value: Any) -> list[Filter]:
+    return [Filter(column=column, op=op, value=value)]
+
+
 HAND_WRITTEN = [
-    # filters of each kind, on numbers, text and time
-    spec(
-        chart_type="bar",
-        x="day",
-        y="tip",
-        aggregate="sum",
-        filters=[Filter(column="size", op="gte", value=3)],
-    ),
-    spec(
-        chart_type="bar",
-        x="day",
-        y="tip",
-        aggregate="mean",
-        filters=[Filter(column="sex", op="ne", value="Male")],
-    ),
-    spec(
-        chart_type="bar",
-        x="day",
-        aggregate="count",
-        filters=[Filter(column="time", op="in", value=["Dinner"])],
-    ),
-    spec(
-        chart_type="bar",
-        x="smoker",
-        y="total_bill",
-        aggregate="median",
-        filters=[Filter(column="day", op="not_in", value=["Sat", "Sun"])],
-    ),
-    spec(
-        chart_type="bar",
-        x="day",
-        y="tip",
-        aggregate="max",
-        filters=[Filter(column="total_bill", op="between", value=[10, 20.5])],
-    ),
-    spec(
-        chart_type="bar",
-        x="day",
-        y="tip",
-        aggregate="min",
-        filters=[Filter(column="day", op="between", value=["Fri", "Sat"])],
-    ),
+    # filters of each kind, on numbers and text
+    tips(filters=where("size", "gte", 3)),
+    tips(aggregate="mean", filters=where("sex", "ne", "Male")),
+    tips(y=None, aggregate="count", filters=where("time", "in", ["Dinner"])),
+    tips(x="smoker", y="total_bill", aggregate="median", filters=where("day", "not_in", ["Sat"])),
+    tips(aggregate="max", filters=where("total_bill", "between", [10, 20.5])),
+    tips(aggregate="min", filters=where("day", "between", ["Fri", "Sat"])),
     # several measures, a ratio, a percentage, distinct counts, colour splits
-    spec(chart_type="bar", x="day", y="tip", extra_y=["total_bill"], aggregate="sum"),
-    spec(
-        chart_type="bar",
-        x="day",
-        y="tip",
-        denominator="total_bill",
-        as_percent=True,
-        aggregate="sum",
-    ),
-    spec(chart_type="bar", x="day", y="size", aggregate="distinct", color="sex", barmode="stack"),
-    spec(
-        chart_type="bar",
-        x="day",
-        y="tip",
-        aggregate="sum",
-        color="time",
-        transform=Transform(kind="share"),
-    ),
-    spec(chart_type="pie", x="day", y="total_bill", aggregate="sum"),
-    spec(chart_type="table", x="day", y="tip", aggregate="mean", color="sex"),
+    tips(extra_y=["total_bill"]),
+    tips(denominator="total_bill", as_percent=True),
+    tips(y="size", aggregate="distinct", color="sex", barmode="stack"),
+    tips(color="time", transform=Transform(kind="share")),
+    tips(chart_type="pie", y="total_bill"),
+    tips(chart_type="table", aggregate="mean", color="sex"),
     # top N, bottom N, within each group
-    spec(chart_type="bar", x="size", y="tip", aggregate="sum", limit=3),
-    spec(
-        chart_type="bar", x="day", y="tip", aggregate="sum", limit=2, sort=Sort(by="y", order="asc")
-    ),
-    spec(
-        chart_type="bar",
-        x="day",
-        y="tip",
-        aggregate="sum",
-        color="sex",
-        limit=1,
-        limit_within="day",
-    ),
+    tips(x="size", limit=3),
+    tips(limit=2, sort=Sort(by="y", order="asc")),
+    tips(color="sex", limit=1, limit_within="day"),
 ]
 TIMED = [
-    spec(chart_type="line", x="date", y="price", aggregate="mean", color="symbol", time_grain="Q"),
-    spec(chart_type="line", x="date", y="price", aggregate="last", color="symbol", time_grain="Y"),
-    spec(
-        chart_type="line",
-        x="date",
-        aggregate="count",
-        time_grain="W",
-        filters=[Filter(column="symbol", op="eq", value="AAPL")],
-    ),
-    spec(
-        chart_type="line",
-        x="date",
-        y="price",
-        aggregate="sum",
-        time_grain="M",
-        transform=Transform(kind="rolling_mean", window=3),
-    ),
-    spec(
-        chart_type="line",
-        x="date",
-        y="price",
-        aggregate="sum",
-        time_grain="Y",
-        transform=Transform(kind="yoy"),
-    ),
-    spec(
-        chart_type="line",
-        x="date",
-        y="price",
-        aggregate="sum",
-        color="symbol",
-        time_grain="Y",
-        transform=Transform(kind="cumsum"),
-        limit=2,
-    ),
-    spec(
-        chart_type="bar",
-        x="date",
-        y="price",
-        aggregate="sum",
-        time_grain="D",
-        filters=[Filter(column="date", op="eq", value="2005-03-01")],
-    ),
-    spec(
-        chart_type="line",
-        x="date",
-        y="price",
+    prices(aggregate="mean", color="symbol", time_grain="Q"),
+    prices(aggregate="last", color="symbol", time_grain="Y"),
+    prices(y=None, aggregate="count", time_grain="W", filters=where("symbol", "eq", "AAPL")),
+    prices(time_grain="M", transform=Transform(kind="rolling_mean", window=3)),
+    prices(time_grain="Y", transform=Transform(kind="yoy")),
+    prices(color="symbol", time_grain="Y", transform=Transform(kind="cumsum"), limit=2),
+    prices(color="symbol", time_grain="Y", transform=Transform(kind="pct_change")),
+    prices(chart_type="bar", time_grain="D", filters=where("date", "eq", "2005-03-01")),
+    prices(time_grain="M", filters=where("date", "between", ["2004-01-01", "2005-06-30"])),
+    prices(
         aggregate="mean",
         time_grain="M",
-        filters=[Filter(column="date", op="between", value=["2004-01-01", "2005-06-30"])],
+        filters=[*where("date", "gt", "2008-01-01"), *where("date", "lte", "2009-01-01")],
     ),
-    spec(
-        chart_type="line",
-        x="date",
-        y="price",
-        aggregate="mean",
-        time_grain="M",
-        filters=[
-            Filter(column="date", op="gt", value="2008-01-01"),
-            Filter(column="date", op="lte", value="2009-01-01"),
-        ],
-    ),
-    spec(
-        chart_type="bar",
-        x="symbol",
-        y="price",
-        aggregate="mean",
-        filters=[Filter(column="date", op="year", value=2007)],
-    ),
-    spec(
-        chart_type="bar",
-        x="symbol",
-        y="price",
-        aggregate="sum",
-        filters=[Filter(column="date", op="ne", value="2005-03-01")],
-    ),
-    spec(
-        chart_type="line",
-        x="date",
-        y="price",
-        aggregate="sum",
-        color="symbol",
-        transform=Transform(kind="pct_change"),
-        time_grain="Y",
-    ),
-    spec(
-        chart_type="bar",
-        x="symbol",
-        aggregate="count",
-        filters=[Filter(column="price", op="gt", value=1e9)],
+    prices(chart_type="bar", x="symbol", aggregate="mean", filters=where("date", "year", 2007)),
+    prices(chart_type="bar", x="symbol", filters=where("date", "ne", "2005-03-01")),
+    prices(
+        chart_type="bar", x="symbol", y=None, aggregate="count", filters=where("price", "gt", 1e9)
     ),
 ]
 
