@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import aiohttp
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -12,12 +13,19 @@ from slack_sdk.web.async_client import AsyncWebClient
 from core.settings import Settings
 
 
-def slack_client(settings: Settings) -> AsyncWebClient:
-    """Retries rate limits (honouring Retry-After), 5xx answers and dropped connections."""
+def slack_client(
+    settings: Settings, *, session: aiohttp.ClientSession | None = None
+) -> AsyncWebClient:
+    """Retries rate limits (honouring Retry-After), 5xx answers and dropped connections.
+
+    Pass the process's one `session`: without it, slack_sdk opens (and closes) a new HTTP
+    session, with a new connection, for every call. Bolt's per-request clients reuse it too.
+    """
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     return AsyncWebClient(
         token=token,
         base_url=settings.slack_api_url,
+        session=session,
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
             AsyncRateLimitErrorRetryHandler(max_retry_count=3),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import aiohttp
 from aiohttp import web
 from arq import create_pool
 from arq.connections import RedisSettings
@@ -27,8 +28,9 @@ async def serve(settings: Settings) -> None:
         queue_name=settings.queue_name,
         followups_without_mention=settings.followups_without_mention,
     )
+    session = aiohttp.ClientSession()  # one per process: Slack calls reuse its connections
     bolt_app = build_app(
-        client=slack_client(settings),
+        client=slack_client(settings, session=session),
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         dispatcher=dispatcher,
     )
@@ -46,4 +48,5 @@ async def serve(settings: Settings) -> None:
             await asyncio.Event().wait()
     finally:
         await runner.cleanup()
+        await session.close()
         await redis.aclose()

@@ -54,8 +54,8 @@ class WorkerDeps:
 
 
 def make_deps(settings: Settings, pipeline: Pipeline, redis: Redis) -> WorkerDeps:
-    slack = slack_client(settings)
     http = aiohttp.ClientSession()
+    slack = slack_client(settings, session=http)
     bot_token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
     access = DataAccess(
         slack=slack,
