@@ -91,6 +91,8 @@ class Settings(BaseSettings):
     # Render
     render_timeout_s: float = 60.0
     render_max_renders: int = 500  # the renderer restarts after this many images
+    # ...or when its process tree (Python + Chromium, proportional set size) holds more than this.
+    render_max_memory_mb: int = 1024
     chart_width_px: int = 1000
     chart_height_px: int = 600
     chart_scale: float = 2.0

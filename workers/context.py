@@ -98,7 +98,9 @@ def make_pipeline(
         executor=checked,
         # Rendering happens in its own jailed process: no secrets, no network.
         renderer=RendererProcess(
-            timeout_s=settings.render_timeout_s, max_renders=settings.render_max_renders
+            timeout_s=settings.render_timeout_s,
+            max_renders=settings.render_max_renders,
+            max_memory_mb=settings.render_max_memory_mb,
         ),
         limits=IngestLimits.from_settings(settings),
         render=RenderOptions(
