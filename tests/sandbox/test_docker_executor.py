@@ -30,7 +30,8 @@ from sandbox.factory import backend_status, make_executor
 from sandbox.local import LocalExecutor
 from sandbox.runner import RESULT_MARKER
 
-IMAGE = "chartroom-sandbox:latest"
+# SANDBOX_IMAGE: a branch that changes the runner tests its own build beside the shared image.
+IMAGE = os.environ.get("SANDBOX_IMAGE", "chartroom-sandbox:latest")
 RUNNER = Path(__file__).resolve().parents[2] / "sandbox" / "runner.py"
 
 BAR_CODE = """
