@@ -93,6 +93,11 @@ class Settings(BaseSettings):
     render_max_renders: int = 500  # the renderer restarts after this many images
     # ...or when its process tree (Python + Chromium, proportional set size) holds more than this.
     render_max_memory_mb: int = 1024
+    html_plotlyjs: Literal["inline", "cdn"] = Field(
+        default="inline",
+        description="The interactive HTML's plotly.js: inline (works offline, ~4.7 MB per "
+        "chart) or cdn (a pinned cdn.plot.ly link, a few KB; needs the network when opened).",
+    )
     chart_width_px: int = 1000
     chart_height_px: int = 600
     chart_scale: float = 2.0

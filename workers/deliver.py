@@ -46,7 +46,13 @@ async def deliver(
     deps, redis = flow.deps, flow.redis
     settings = deps.settings
     channel_id, request_id = delivery.where.channel_id, flow.request_id
-    await upload_chart(deps.slack, channel_id, delivery.thread_ts, result)
+    await upload_chart(
+        deps.slack,
+        channel_id,
+        delivery.thread_ts,
+        result,
+        plotlyjs=deps.settings.html_plotlyjs,
+    )
     primary = result.primary
     await save_answer(
         redis,
