@@ -66,10 +66,10 @@ async def ask(stack: Stack, name: str, content: bytes, team: str) -> tuple[float
 
 
 async def queue_wait_ms(stack: Stack, job_id: str) -> float:
-    info = await Job(job_id, stack.redis, _queue_name=stack.settings.queue_name).info()
-    if info is None or info.start_time is None:
+    info = await Job(job_id, stack.redis, _queue_name=stack.settings.queue_name).result_info()
+    if info is None:
         return float("nan")
-    return (info.start_time - info.enqueue_time).total_seconds() * 1000
+    return float((info.start_time - info.enqueue_time).total_seconds() * 1000)
 
 
 class Floor:
