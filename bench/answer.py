@@ -14,6 +14,7 @@ Then a generated 1,000,000-row CSV end to end (fresh workspaces), beside DuckDB'
 aggregation of the same file. Queue wait is ARQ's start time minus its enqueue time per job.
 
     .venv/bin/python -m bench.answer [--rounds 7] [--big-rounds 3] [--big-rows 1000000]
+        [--set queue_poll_delay_s=0.5 --set aggregate_in_duckdb=false]  (the old defaults)
 """
 
 from __future__ import annotations
@@ -32,6 +33,13 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--big-rounds", type=int, default=3)
     parser.add_argument("--big-rows", type=int, default=1_000_000)
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="SETTING=VALUE",
+        help="a worker setting for this run, e.g. queue_poll_delay_s=0.5 aggregate_in_duckdb=false",
+    )
     from bench import answer_run
 
     asyncio.run(answer_run.run(parser.parse_args()))

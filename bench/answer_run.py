@@ -99,8 +99,11 @@ async def run(args: argparse.Namespace) -> None:
     await renderer.start()
     floor = Floor(sales, renderer)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the start")
+    overrides = dict(item.split("=", 1) for item in args.set)
+    print(f"settings: sandbox image {image}, {overrides or 'defaults'}")
     async with running_stack(
         workspace,
+        **overrides,
         max_file_mb=big.stat().st_size // (1024 * 1024) + 2,
         log_level="WARNING",
         sandbox_backend="docker",
