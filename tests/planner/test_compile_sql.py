@@ -14,6 +14,7 @@ import gzip
 import json
 import math
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -146,25 +147,32 @@ def people_questions() -> list[tuple[str, str, str]]:
     return rows
 
 
+def planned(question: str, profile: DataProfile) -> list[ChartSpec]:
+    try:
+        return plan_from_rules(question, profile).charts
+    except ChartroomError:  # a question the rules refuse has no chart to compare
+        return []
+
+
+@pytest.mark.parametrize(("dataset", "question"), [q[1:] for q in people_questions()],
+                         ids=[q[0] for q in people_questions()])  # fmt: skip
 def test_every_chart_planned_for_peoples_questions_draws_the_same_numbers_both_ways(
-    datasets: dict[str, Data], tmp_path: Path
+    dataset: str, question: str, datasets: dict[str, Data], tmp_path: Path
 ) -> None:
-    pushed, fallbacks, differences = 0, 0, []
-    for ident, dataset, question in people_questions():
-        try:
-            plan = plan_from_rules(question, datasets[dataset][1])
-        except ChartroomError:  # a question the rules refuse has no chart to compare
-            continue
-        for spec in plan.charts:
-            found = both_ways(spec, datasets[dataset], tmp_path)
-            if found is None:
-                fallbacks += 1
-                continue
-            pushed += 1
-            differences += [f"{ident} {question!r}: {d}" for d in found[:3]]
-    assert differences == []
-    # Most charts people ask for are groups: the comparison covers the bulk of them.
-    assert pushed >= 3 * fallbacks, (pushed, fallbacks)
+    for chart in planned(question, datasets[dataset][1]):
+        assert both_ways(chart, datasets[dataset], tmp_path) in (None, [])
+
+
+def test_most_charts_people_ask_for_are_grouped_by_duckdb(datasets: dict[str, Data]) -> None:
+    """The comparison above covers the bulk of the answers, not a few special cases."""
+    kinds = []
+    for _, dataset, question in people_questions():
+        profile = datasets[dataset][1]
+        for chart in planned(question, profile):
+            pushed, refused = attempt(partial(compile_pushdown, chart, profile))
+            if refused is None:
+                kinds.append(isinstance(pushed, PushedDown))
+    assert sum(kinds) >= 3 * (len(kinds) - sum(kinds)), (sum(kinds), len(kinds))
 
 
 def spec(**fields: Any) -> ChartSpec:
