@@ -19,7 +19,8 @@ def slack_client(
     """Retries rate limits (honouring Retry-After), 5xx answers and dropped connections.
 
     Pass the process's one `session`: without it, slack_sdk opens (and closes) a new HTTP
-    session, with a new connection, for every call. Bolt's per-request clients reuse it too.
+    session, with a new connection, for every call. The workers do. The Bolt app can't yet: its
+    lazy listeners deep-copy the request with its client, and a live session can't be copied.
     """
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     return AsyncWebClient(

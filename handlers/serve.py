@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 
-import aiohttp
 from aiohttp import web
 from arq import create_pool
 from arq.connections import RedisSettings
@@ -28,9 +27,8 @@ async def serve(settings: Settings) -> None:
         queue_name=settings.queue_name,
         followups_without_mention=settings.followups_without_mention,
     )
-    session = aiohttp.ClientSession()  # one per process: Slack calls reuse its connections
     bolt_app = build_app(
-        client=slack_client(settings, session=session),
+        client=slack_client(settings),
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         dispatcher=dispatcher,
     )
@@ -48,5 +46,4 @@ async def serve(settings: Settings) -> None:
             await asyncio.Event().wait()
     finally:
         await runner.cleanup()
-        await session.close()
         await redis.aclose()

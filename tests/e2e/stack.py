@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 from aiohttp import web
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
@@ -190,11 +189,8 @@ async def running_app(
         queue_name=config.queue_name,
         followups_without_mention=config.followups_without_mention,
     )
-    session = aiohttp.ClientSession()  # as `handlers.serve` does: one per process
     bolt_app = build_app(
-        client=slack_client(config, session=session),
-        signing_secret=SIGNING_SECRET,
-        dispatcher=dispatcher,
+        client=slack_client(config), signing_secret=SIGNING_SECRET, dispatcher=dispatcher
     )
     runner = web.AppRunner(build_web_app(bolt_app, redis), access_log=None)
     await runner.setup()
@@ -205,7 +201,6 @@ async def running_app(
         yield Stack(slack, f"http://127.0.0.1:{port}/slack/events", redis, config)
     finally:
         await runner.cleanup()
-        await session.close()
         if queue is not redis:
             await queue.aclose()
         await redis.aclose()
