@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     # Each worker serves its Prometheus metrics on this port (0: off); a second worker on the
     # same host finds it taken and says so in the log.
     worker_metrics_port: int = 9101
+    # How often an idle worker asks Redis for new jobs (ARQ's default is 0.5 s, which alone
+    # made a job wait 250 ms on average); 20 ms keeps the wait under 50 ms for a cheap query.
+    queue_poll_delay_s: float = Field(default=0.02, gt=0, le=5)
 
     # Conversations
     followups_without_mention: bool = Field(
@@ -96,10 +99,22 @@ class Settings(BaseSettings):
     sandbox_cpu_s: int = 30
     sandbox_memory_mb: int = 2048
     sandbox_max_output_mb: int = 20
+    # A chart's filters, time buckets and grouping run as a DuckDB query in the worker, so the
+    # sandbox gets the small grouped table (plans it cannot express stay on pandas).
+    aggregate_in_duckdb: bool = True
+    duckdb_memory_mb: int = 1024
+    duckdb_threads: int = 2
 
     # Render
     render_timeout_s: float = 60.0
     render_max_renders: int = 500  # the renderer restarts after this many images
+    # ...or when its process tree (Python + Chromium, proportional set size) holds more than this.
+    render_max_memory_mb: int = 1024
+    html_plotlyjs: Literal["inline", "cdn"] = Field(
+        default="inline",
+        description="The interactive HTML's plotly.js: inline (works offline, ~4.7 MB per "
+        "chart) or cdn (a pinned cdn.plot.ly link, a few KB; needs the network when opened).",
+    )
     chart_width_px: int = 1000
     chart_height_px: int = 600
     chart_scale: float = 2.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import aiohttp
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -12,15 +13,26 @@ from slack_sdk.web.async_client import AsyncWebClient
 from core.settings import Settings
 
 
-def slack_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
+def slack_client(
+    settings: Settings,
+    token: str | None = None,
+    *,
+    session: aiohttp.ClientSession | None = None,
+) -> AsyncWebClient:
     """Retries rate limits (honouring Retry-After), 5xx answers and dropped connections.
+
     `token` is one workspace's bot token; else `SLACK_BOT_TOKEN`, which multi-workspace mode
-    (a `SLACK_CLIENT_ID`) never uses: there the client has no token of its own."""
+    (a `SLACK_CLIENT_ID`) never uses: there the client has no token of its own. Pass the
+    process's one `session`: without it, slack_sdk opens (and closes) a new HTTP session, with a
+    new connection, for every call. The workers do. The Bolt app can't yet: its lazy listeners
+    deep-copy the request with its client, and a live session can't be copied.
+    """
     if token is None and settings.slack_bot_token is not None and not settings.slack_client_id:
         token = settings.slack_bot_token.get_secret_value()
     return AsyncWebClient(
         token=token,
         base_url=settings.slack_api_url,
+        session=session,
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
             AsyncRateLimitErrorRetryHandler(max_retry_count=3),

@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from core.slack_errors import slack_call
 from post.describe import describe
 from post.mrkdwn import visible
-from render.html import figure_html
+from render.html import PlotlyJs, figure_html
 from workers.answer import ChartResult, DrawnChart
 
 ALT_TEXT_MAX = 1000  # Slack's limit for an image's alt text
@@ -26,7 +26,12 @@ def alt_text(chart: DrawnChart) -> str:
 
 
 async def upload_chart(
-    client: AsyncWebClient, channel_id: str, thread_ts: str, result: ChartResult
+    client: AsyncWebClient,
+    channel_id: str,
+    thread_ts: str,
+    result: ChartResult,
+    *,
+    plotlyjs: PlotlyJs = "inline",
 ) -> list[str]:
     """Each chart's PNG, and the same chart as an interactive HTML page, as one upload.
     Returns the uploaded files' ids."""
@@ -43,9 +48,10 @@ async def upload_chart(
                 "alt_txt": alt_text(chart),
             }
         )
+        page = figure_html(chart.figure, title=title, plotlyjs=plotlyjs)
         files.append(
             {
-                "content": figure_html(chart.figure, title=title).encode("utf-8"),
+                "content": page.encode("utf-8"),
                 "filename": f"{stem}.html",
                 "title": f"{title} (interactive: download and open in a browser)",
             }

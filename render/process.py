@@ -8,8 +8,10 @@ sandbox off, so Chromium lives in a process that holds none of the worker's toke
 has no network (see `render.jail` for what it can see). The worker checks every figure against
 `render.limits` before sending it, serialises calls with a lock, and bounds each with a
 timeout. After a timeout, a crash, or every `max_renders` images, the whole process tree is
-killed and a fresh one starts on the next call; a render that meets a process which has just
-died is retried once on a fresh one. Every failure is a `RenderFailed`.
+killed and a fresh one starts on the next call; when the tree holds more than `max_memory_mb`
+after an image (measured in the background, off the answer's path) it is replaced at once. A
+render that meets a process which has just died is retried once on a fresh one. Every failure
+is a `RenderFailed`.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from core.errors import RenderFailed
 from render import protocol
 from render.jail import find_bwrap, jail_command
 from render.limits import DEFAULT_LIMITS, FigureLimits, check_figure, check_size
+from render.memory import tree_memory_mb
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +53,8 @@ class RendererProcess:
         timeout_s: limit for one image, and separately for starting the process (Python and
             Chromium); past it the call raises `RenderFailed` and the process is killed.
         max_renders: restart the process after this many images, to bound leaks.
+        max_memory_mb: restart it (and warm a new one) when the tree's memory (PSS, see
+            `render.memory`) is over this after an image; None: no ceiling.
         limits: what a figure and an image size may ask for (see `render.limits`); checked
             here before a figure is sent, and again inside the process.
         bwrap_path: the bubblewrap binary; found on PATH when None.
@@ -60,11 +65,16 @@ class RendererProcess:
         *,
         timeout_s: float,
         max_renders: int = 500,
+        max_memory_mb: int | None = None,
         limits: FigureLimits = DEFAULT_LIMITS,
         bwrap_path: str | None = None,
     ) -> None:
         self.timeout_s = timeout_s
         self.max_renders = max_renders
+        self.max_memory_mb = max_memory_mb
+        self.last_memory_mb: float | None = None  # the tree's memory after the latest check
+        self.memory_restarts = 0
+        self._memory_check: asyncio.Task[None] | None = None
         self.limits = limits
         self._bwrap_path = bwrap_path
         self._proc: asyncio.subprocess.Process | None = None
@@ -102,14 +112,44 @@ class RendererProcess:
                 self._renders += 1
                 if self._renders >= self.max_renders:
                     await self._stop(f"recycling after {self._renders} renders")
+                else:
+                    self._check_memory_soon()
         if header.get("ok") is not True:
             raise RenderFailed(str(header.get("error") or "the renderer gave no reason"))
         if not image.startswith(PNG_SIGNATURE):
             raise RenderFailed("the renderer process returned something other than a PNG image")
         return image
 
+    def _check_memory_soon(self) -> None:
+        """Measure the tree in the background (a /proc walk takes tens of ms under load)."""
+        pid = self.pid
+        busy = self._memory_check is not None and not self._memory_check.done()
+        if self.max_memory_mb is None or pid is None or busy:
+            return
+        self._memory_check = asyncio.create_task(self._check_memory(pid, self.max_memory_mb))
+
+    async def _check_memory(self, pid: int, ceiling_mb: int) -> None:
+        used = await asyncio.to_thread(tree_memory_mb, pid)
+        self.last_memory_mb = used
+        if used <= ceiling_mb:
+            return
+        async with self._lock:
+            if self.pid != pid:  # already replaced meanwhile
+                return
+            self.memory_restarts += 1
+            await self._stop(f"holding {used:.0f} MB, over the ceiling of {ceiling_mb} MB")
+            try:  # warm the next one now, so the next chart does not wait for Chromium
+                await self._ensure_process()
+            except RenderFailed:
+                logger.warning("renderer did not restart after its memory ceiling", exc_info=True)
+
     async def aclose(self) -> None:
         """Stop the process: end of input first, so Chromium closes cleanly; then a kill."""
+        check, self._memory_check = self._memory_check, None
+        if check is not None:
+            check.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await check
         async with self._lock:
             await self._stop("renderer closed", graceful=True)
 

@@ -7,12 +7,14 @@ A sandbox is one container plus one host folder of its own, bind-mounted read-on
     <jobs_dir>/<hostname>_<worker pid>/<token>/   (mode 0711: nobody else can list it)
         data.parquet   the job's table (a hard link when allowed, else a copy)
         code.py        the chart code
-        ready          created last; the runner, polling for it, starts the job
+        wake           a named pipe, made with the folder: written to once `ready` exists
+        ready          created last; the runner starts the job when it sees it
 
 The runner in the container (`sandbox/runner.py --job-dir /job`) imports the libraries, waits for
-`ready`, runs the code and writes one framed result to its stdout, which the host reads from the
-daemon's (size-capped) log. A pool container gets its `ready` later; a cold one before it starts.
-Containers are used once and removed; folders are deleted with them.
+`ready` asleep on a blocking read of `wake` (no polling while idle), runs the code and writes
+one framed result to its stdout, which the host reads from the daemon's (size-capped) log. A
+pool container gets its `ready` later; a cold one before it starts. Containers are used once and
+removed; folders are deleted with them.
 """
 
 from __future__ import annotations
@@ -164,6 +166,8 @@ def new_job_dir(root: Path, owner: Owner) -> Path:
         path.parent.chmod(0o711)
         path.mkdir(mode=0o711)
         path.chmod(0o711)  # mkdir's mode is filtered by the umask
+        os.mkfifo(path / "wake", 0o644)
+        (path / "wake").chmod(0o644)  # the sandbox user reads it
     except OSError as exc:
         raise SandboxUnavailable(f"could not create a sandbox job folder in {root}: {exc}") from exc
     return path
@@ -186,6 +190,22 @@ def write_job(job_dir: Path, code: str, data_path: Path) -> None:
     code_file.write_text(code, encoding="utf-8")
     code_file.chmod(0o644)
     (job_dir / "ready").touch(mode=0o644)
+    _wake(job_dir / "wake")
+
+
+def _wake(pipe: Path) -> None:
+    """Wake a runner asleep on `pipe`. None is (ENXIO) when it has not reached its wait yet:
+    it opens the pipe before it looks for `ready`, so it will find `ready` on its own."""
+    try:
+        fd = os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError:
+        return
+    try:
+        os.write(fd, b"1")
+    except OSError:  # the runner left (timed out) meanwhile; nobody to wake
+        pass
+    finally:
+        os.close(fd)
 
 
 def remove_job_dir(job_dir: Path) -> None:

@@ -37,6 +37,7 @@ import linecache
 import math
 import os
 import resource
+import select
 import sys
 import time
 import traceback
@@ -55,7 +56,8 @@ MAX_TABLE_COLUMNS = 8
 # lines would escape every quote and `<` of a figure) and makes a torn or doubled frame obvious.
 RESULT_MARKER = b"chartroom-result:v1:"
 EXIT_NO_JOB = 75  # docker mode: no job arrived within --max-wait-s (EX_TEMPFAIL)
-_POLL_S = 0.005
+_POLL_S = 0.005  # only when the host made no wake-up pipe (an older host)
+_WAKE_CHECK_S = 0.5  # a blocked wait still looks at `ready` this often (a host across NFS)
 
 
 _OUT_OF_MEMORY = json.dumps(
@@ -330,13 +332,43 @@ def _preload() -> None:
     json.dumps(px.bar(df, x="x", y="y").to_plotly_json(), cls=PlotlyJSONEncoder)
 
 
-def _wait_for(path: str, max_wait_s: float) -> bool:
+def _wait_for(path: str, wake_path: str, max_wait_s: float) -> bool:
+    """Wait for the file `path`, asleep on the pipe `wake_path` (the host writes to it once
+    `path` exists) instead of polling. The pipe is opened before `path` is checked, so a wake
+    sent before the check is not needed and one sent after it is not lost."""
     deadline = time.monotonic() + max_wait_s
-    while not os.path.exists(path):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(_POLL_S)
-    return True
+    try:
+        wake = os.open(wake_path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        wake = -1
+    try:
+        poller = select.poll()
+        if wake >= 0:
+            poller.register(wake, select.POLLIN)
+        while not os.path.exists(path):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            if wake < 0:
+                time.sleep(_POLL_S)
+                continue
+            events = poller.poll(min(remaining, _WAKE_CHECK_S) * 1000)
+            if events and not _drain(wake):  # the writer came and went: no more wakes
+                poller.unregister(wake)
+                os.close(wake)
+                wake = -1
+        return True
+    finally:
+        if wake >= 0:
+            os.close(wake)
+
+
+def _drain(fd: int) -> bool:
+    """Read what the pipe holds; False at end of file (every writer closed it)."""
+    try:
+        return bool(os.read(fd, 64))
+    except BlockingIOError:
+        return True
 
 
 def _main_job_dir(args: argparse.Namespace) -> int:
@@ -353,7 +385,7 @@ def _main_job_dir(args: argparse.Namespace) -> int:
             _preload()  # a pool container: use the idle time
         except Exception as exc:  # the job's own imports will fail again and report it as data
             print(f"runner: preloading failed: {exc!r}", file=sys.stderr)
-        if not _wait_for(os.path.join(job, "ready"), args.max_wait_s):
+        if not _wait_for(os.path.join(job, "ready"), os.path.join(job, "wake"), args.max_wait_s):
             return EXIT_NO_JOB
     _limit_cpu(args.cpu_s)
     with open(os.path.join(job, "code.py"), encoding="utf-8") as f:

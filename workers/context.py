@@ -40,6 +40,7 @@ from workers.custom_code import CustomCodeWriter
 from workers.data_access import DataAccess
 from workers.data_store import DataStore
 from workers.pipeline import Pipeline, RenderOptions
+from workers.pushdown import PushdownLimits
 from workers.supervisor import Supervisor
 
 log = get_logger(__name__)
@@ -64,13 +65,13 @@ class WorkerDeps:
         token = await self.tokens.token_for(workspace)
         if token == self.access.bot_token:
             return self
-        slack = slack_client(self.settings, token)
+        slack = slack_client(self.settings, token, session=self.http)
         return replace(self, slack=slack, access=replace(self.access, slack=slack, bot_token=token))
 
 
 def make_deps(settings: Settings, pipeline: Pipeline, redis: Redis) -> WorkerDeps:
-    slack = slack_client(settings)
     http = aiohttp.ClientSession()
+    slack = slack_client(settings, session=http)
     bot_token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
     if settings.slack_client_id:
         bot_token = ""  # multi-workspace: every job resolves its team's token
@@ -127,7 +128,9 @@ def make_pipeline(
         executor=checked,
         # Rendering happens in its own jailed process: no secrets, no network.
         renderer=RendererProcess(
-            timeout_s=settings.render_timeout_s, max_renders=settings.render_max_renders
+            timeout_s=settings.render_timeout_s,
+            max_renders=settings.render_max_renders,
+            max_memory_mb=settings.render_max_memory_mb,
         ),
         limits=IngestLimits.from_settings(settings),
         render=RenderOptions(
@@ -140,6 +143,9 @@ def make_pipeline(
         code_writer=code_writer,
         cache=AnswerCache(redis, settings.plan_cache_ttl_s) if redis is not None else None,
         planner_settings=planner_settings(settings, chain.describe() if chain else "rules"),
+        pushdown=PushdownLimits(settings.duckdb_threads, settings.duckdb_memory_mb)
+        if settings.aggregate_in_duckdb
+        else None,
     )
 
 

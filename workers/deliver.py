@@ -50,7 +50,13 @@ async def deliver(
     # Recorded per request: a re-run after the worker died here doesn't upload a second set.
     uploaded = await flow.state.get("uploaded")
     if uploaded is None:
-        file_ids = await upload_chart(deps.slack, channel_id, delivery.thread_ts, result)
+        file_ids = await upload_chart(
+            deps.slack,
+            channel_id,
+            delivery.thread_ts,
+            result,
+            plotlyjs=deps.settings.html_plotlyjs,
+        )
         await flow.state.set(uploaded=",".join(file_ids) or "-")
     else:
         log.info("charts already uploaded by an earlier try", file_ids=uploaded)

@@ -22,7 +22,7 @@ from planner.prompt import Turn
 from post.describe import describe
 from post.result_blocks import answered_by, table_text
 from providers.factory import make_chain
-from render.html import figure_html
+from render.html import PlotlyJs, figure_html
 from workers.answer import ChartResult
 from workers.answer_cache import CacheScope
 from workers.context import make_pipeline, prompt_options
@@ -142,7 +142,7 @@ class LocalThread:
             self.data_path, self.data_path.name, question, turn_dir, asker=asker
         )
         self.turns.append(Turn(question=question, plan=result.plan))
-        return _write(result, out_dir, stem)
+        return _write(result, out_dir, stem, plotlyjs=self.settings.html_plotlyjs)
 
     async def _plan_only(self, question: str, profile: DataProfile) -> PlannedAnswer:
         if self._planner is None:
@@ -150,7 +150,9 @@ class LocalThread:
         return await self._planner.plan(question, profile, history=self.turns)
 
 
-def _write(result: ChartResult, out_dir: Path, stem: str = "chart") -> PlotOutcome:
+def _write(
+    result: ChartResult, out_dir: Path, stem: str = "chart", *, plotlyjs: PlotlyJs = "inline"
+) -> PlotOutcome:
     out_dir.mkdir(parents=True, exist_ok=True)
     outcome = PlotOutcome(
         result.plan,
@@ -161,7 +163,8 @@ def _write(result: ChartResult, out_dir: Path, stem: str = "chart") -> PlotOutco
         name = stem if index == 0 else f"{stem}-{index + 1}"
         png_path, html_path = out_dir / f"{name}.png", out_dir / f"{name}.html"
         png_path.write_bytes(chart.png)
-        html_path.write_text(figure_html(chart.figure, title=chart.spec.title), encoding="utf-8")
+        page = figure_html(chart.figure, title=chart.spec.title, plotlyjs=plotlyjs)
+        html_path.write_text(page, encoding="utf-8")
         outcome.png_paths.append(png_path)
         outcome.html_paths.append(html_path)
         # The sentence is Slack mrkdwn; a terminal wants the words: no marks, no entities.

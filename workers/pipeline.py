@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,15 +26,17 @@ from ingest.limits import IngestLimits
 from ingest.profile import DataProfile
 from planner.compile import compile_chart
 from planner.compile_extras import compile_extras
+from planner.compile_sql import Fallback, compile_pushdown
 from planner.llm_planner import LLMPlanner, PlannedAnswer, plan_with_rules
 from planner.plan import ChartSpec, Plan
 from planner.prompt import Turn
 from providers.chain import UsageLedger
 from render.renderer import Renderer
-from sandbox.executor import Executor, TableData
+from sandbox.executor import Executor, RunResult, TableData
 from workers.answer import ChartResult, DrawnChart
 from workers.answer_cache import AnswerCache, CacheScope, cache_key, data_fingerprint
 from workers.custom_code import CustomCode, CustomCodeWriter
+from workers.pushdown import PushdownFailed, PushdownLimits, aggregate
 
 log = get_logger(__name__)
 
@@ -76,6 +79,8 @@ class Pipeline:
     code_writer: CustomCodeWriter | None = None  # None: asks the compiler can't express are noted
     cache: AnswerCache | None = None
     planner_settings: str = "rules"  # part of the cache key
+    # Charts the SQL compiler can express are grouped by DuckDB before the sandbox; None: never.
+    pushdown: PushdownLimits | None = None
 
     async def run(
         self,
@@ -217,10 +222,10 @@ class Pipeline:
         table = None
         for index, spec in enumerate(plan.charts):
             code = compile_chart(spec, profile)
-            if index == 0:
-                code += compile_extras(plan, profile)
+            extras = compile_extras(plan, profile) if index == 0 else ""
+            code += extras
             try:
-                run = await self.executor.run(code, data_path)
+                run = await self._run_chart(spec, code, profile, data_path, alone=not extras)
             except (CodeFailed, CodeTimedOut):
                 if index == 0:
                     raise
@@ -234,6 +239,35 @@ class Pipeline:
                 await self._customize(chart, profile, data_path, ledger)
             charts.append(chart)
         return charts, table
+
+    async def _run_chart(
+        self, spec: ChartSpec, code: str, profile: DataProfile, data_path: Path, *, alone: bool
+    ) -> RunResult:
+        """Run a chart's code; grouped by DuckDB first where the plan allows.
+
+        `code` (the pandas path over the whole file) stays the chart's code either way: it is
+        what "show code", restyles and follow-ups reuse, and it draws the same numbers
+        (tests/planner/test_compile_sql.py). It runs as it is when the chart also computes the
+        card or table (they read the whole file), when the model adds to the chart (its code
+        gets the whole frame), or when the SQL compiler cannot express the plan.
+        """
+        if self.pushdown is None or not alone or spec.custom:
+            return await self.executor.run(code, data_path)
+        pushed = compile_pushdown(spec, profile)
+        if isinstance(pushed, Fallback):
+            log.info("chart grouped by pandas in the sandbox", reason=pushed.reason)
+            return await self.executor.run(code, data_path)
+        out_path = data_path.with_name(f"groups-{uuid.uuid4().hex}.parquet")
+        try:
+            grouped = await asyncio.to_thread(aggregate, pushed, data_path, out_path, self.pushdown)
+        except PushdownFailed as exc:
+            log.warning("DuckDB could not group the chart; pandas does", error=str(exc))
+            return await self.executor.run(code, data_path)
+        try:
+            log.info("chart grouped by DuckDB", groups=grouped.rows, ms=round(grouped.elapsed_ms))
+            return await self.executor.run(grouped.code, grouped.path)
+        finally:
+            out_path.unlink(missing_ok=True)
 
     async def _customize(
         self, chart: DrawnChart, profile: DataProfile, data_path: Path, ledger: UsageLedger

@@ -23,6 +23,7 @@ def worker_options(settings: Settings) -> dict[str, Any]:
         # A job whose worker died mid-run is picked up again when its lease expires.
         "max_tries": settings.job_max_tries,
         "max_jobs": settings.worker_max_jobs,
+        "poll_delay": settings.queue_poll_delay_s,
         # The result of a job is what refuses a second job with the same id (Slack's event id),
         # so it is kept as long as event ids are remembered.
         "keep_result": settings.event_dedupe_ttl_s,

@@ -234,7 +234,7 @@ async def running_app(
 async def running_stack(workspace: Path, **settings: Any) -> AsyncIterator[Stack]:
     """The app, plus a real ARQ worker on the same queue (sandbox, renderer, the lot)."""
     async with running_app(workspace, **settings) as stack:
-        options = worker_options(stack.settings) | {"handle_signals": False, "poll_delay": 0.05}
+        options = worker_options(stack.settings) | {"handle_signals": False}
         worker = ResilientWorker(**options)
         worker_task = asyncio.create_task(worker.async_run())
         try:

@@ -1,4 +1,5 @@
-"""Interactive HTML: self-contained (plotly.js inlined, no CDN) and carrying the figure."""
+"""Interactive HTML: self-contained (plotly.js inlined) by default, or linking a pinned CDN
+release, and carrying the figure either way."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from plotly.offline import get_plotlyjs_version
 
 from core.errors import RenderFailed
 from render.html import figure_html
@@ -20,6 +22,20 @@ def test_page_inlines_plotly_js_and_holds_the_figure(bar_figure: dict[str, Any])
     assert re.search(r"plotly\.js v\d+\.\d+\.\d+", page)  # the bundle's banner
     assert len(page) > 1_000_000  # the whole library, not a link to it
     assert not re.search(r"<script[^>]+src=", page)  # nothing fetched when opened
+    assert "Revenue by region" in page
+    assert '"Central"' in page
+
+
+def test_cdn_page_links_the_installed_plotly_js_release_and_is_small(
+    bar_figure: dict[str, Any],
+) -> None:
+    page = figure_html(bar_figure, title="Revenue by region", plotlyjs="cdn")
+
+    version = get_plotlyjs_version()
+    scripts = re.findall(r'<script[^>]+src="([^"]+)"', page)
+    assert scripts == [f"https://cdn.plot.ly/plotly-{version}.min.js"]
+    assert not re.search(r"plotly\.js v\d+\.\d+\.\d+", page)  # no bundle inside
+    assert len(page) < 50_000
     assert "Revenue by region" in page
     assert '"Central"' in page
 

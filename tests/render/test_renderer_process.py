@@ -110,6 +110,34 @@ async def test_recycles_the_process_after_max_renders(
     assert renderer.pid not in (None, first_pid)
 
 
+async def test_a_process_over_its_memory_ceiling_is_replaced_by_a_warm_one(
+    make_process: MakeProcess, bar_figure: dict[str, Any]
+) -> None:
+    generous = make_process(max_memory_mb=10_000)
+    await generous.png(bar_figure, width=400, height=300, scale=1)
+    await _wait_for(lambda: generous.last_memory_mb is not None)
+    # Python and Chromium really are measured: a few hundred MB, not zero and not the machine.
+    assert 50 < (generous.last_memory_mb or 0) < 10_000
+    assert generous.memory_restarts == 0
+
+    renderer = make_process(max_memory_mb=1)  # any real tree is over this
+    await renderer.png(bar_figure, width=400, height=300, scale=1)
+    first_pid = renderer.pid
+    assert first_pid is not None
+    await _wait_for(lambda: renderer.memory_restarts == 1 and renderer.pid is not None)
+    assert renderer.pid != first_pid  # a new process, already started before the next chart
+    await _wait_until_gone(first_pid)
+    image = await renderer.png(bar_figure, width=400, height=300, scale=1)
+    assert image.startswith(PNG_SIGNATURE)
+
+
+async def _wait_for(condition: Callable[[], bool], timeout_s: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        await asyncio.sleep(0.05)
+
+
 async def test_timeout_kills_the_process_and_the_next_call_gets_a_fresh_one(
     make_process: MakeProcess, bar_figure: dict[str, Any]
 ) -> None:

@@ -33,7 +33,8 @@ from sandbox.local import LocalExecutor
 from sandbox.runner import RESULT_MARKER
 from tests.sandbox.conftest import HostileChart
 
-IMAGE = "chartroom-sandbox:latest"
+# SANDBOX_IMAGE: a branch that changes the runner tests its own build beside the shared image.
+IMAGE = os.environ.get("SANDBOX_IMAGE", "chartroom-sandbox:latest")
 RUNNER = Path(__file__).resolve().parents[2] / "sandbox" / "runner.py"
 
 BAR_CODE = """

@@ -8,6 +8,7 @@ host's traps set (see `tests.security.containment`); the tests below read its ou
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 from collections.abc import AsyncIterator
 
@@ -22,7 +23,7 @@ from tests.security.payloads import PAYLOADS, Payload
 
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(420)]
 
-IMAGE = "chartroom-sandbox:latest"
+IMAGE = os.environ.get("SANDBOX_IMAGE", "chartroom-sandbox:latest")  # a branch's own build
 POOL_SIZE = 3
 TIMEOUT_S = 8.0
 MARGIN_S = 10.0  # cold container start and removal, on a busy two-core machine
