@@ -223,8 +223,10 @@ class Harness:
 
     # ---- the person's side ---------------------------------------------------------------
 
-    def question(self, text: str = "revenue by region") -> Asked:
-        file_id = self.slack.add_file("sales.csv", SALES_CSV)
+    def question(
+        self, text: str = "revenue by region", *, file: tuple[str, bytes] = ("sales.csv", SALES_CSV)
+    ) -> Asked:
+        file_id = self.slack.add_file(*file)
         event = mention_event(text, channel=CHANNEL, files=[self.slack.file_object(file_id)])
         envelope = event_envelope(event, team_id=self.team_id)
         return Asked(envelope, event["ts"], time.monotonic())
@@ -235,8 +237,10 @@ class Harness:
             self.events_url, asked.envelope, SIGNING_SECRET, retry_num=retry_num
         )
 
-    async def ask(self, text: str = "revenue by region") -> Asked:
-        asked = self.question(text)
+    async def ask(
+        self, text: str = "revenue by region", *, file: tuple[str, bytes] = ("sales.csv", SALES_CSV)
+    ) -> Asked:
+        asked = self.question(text, file=file)
         assert await self.deliver(asked) == 200
         return asked
 
