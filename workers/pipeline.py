@@ -129,19 +129,19 @@ class Pipeline:
         *,
         progress: Progress = no_progress,
         asker: Asker | None = None,
+        file_key: str | None = None,
     ) -> ChartResult:
-        """Plan `question` against data already ingested, draw and render it."""
+        """Plan `question` against data already ingested, draw and render it. `file_key` (see
+        `file_cache_key`) also stores the answer under the Slack file's identity, so the same
+        question about the same file version is found before anything is downloaded."""
         timings: dict[str, float] = {}
         profile = data.profile
         key = None
         if self.cache is not None and asker is not None:
             fingerprint = await asyncio.to_thread(data_fingerprint, data.parquet_path)
             key = cache_key(asker.scope, question, fingerprint, self.planner_settings)
-            with _timer(timings, "cache"):
-                hit = await self._cached(key, profile)
+            hit = await self.cached_answer(key, profile)
             if hit is not None:
-                hit.timings_ms = timings
-                log.info("answer cache hit", key=key)
                 return hit
         ledger = UsageLedger()
         await progress("planning")
@@ -149,8 +149,30 @@ class Pipeline:
             planned = await self._plan(question, profile, asker, ledger)
         result = await self._finish(planned, data, ledger, timings, progress)
         if key is not None and self.cache is not None:
-            await self.cache.put(key, result.to_cache())
+            entry = result.to_cache()
+            await self.cache.put(key, entry)
+            if file_key is not None:
+                await self.cache.put(file_key, entry)
         return result
+
+    def file_cache_key(self, asker: Asker, question: str, identity: str) -> str | None:
+        """The answer cache's key by the Slack file's id, version and size (and sheet) instead
+        of the data's bytes: known before the download. None without a cache."""
+        if self.cache is None:
+            return None
+        return cache_key(asker.scope, question, f"slack-file:{identity}", self.planner_settings)
+
+    async def cached_answer(self, key: str, profile: DataProfile) -> ChartResult | None:
+        """A finished answer under `key`, or None."""
+        if self.cache is None:
+            return None
+        timings: dict[str, float] = {}
+        with _timer(timings, "cache"):
+            hit = await self._cached(key, profile)
+        if hit is not None:
+            hit.timings_ms = timings
+            log.info("answer cache hit", key=key)
+        return hit
 
     async def draw(
         self, plan: Plan, data: ReadyData, *, progress: Progress = no_progress

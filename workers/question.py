@@ -15,12 +15,14 @@ import time
 from dataclasses import dataclass
 
 from core.errors import NoFileAttached, UserError
+from core.progress import Progress
 from core.request import PlotRequest
 from core.slack_errors import slack_call
 from core.thread_state import ThreadState, load_thread
 from ingest.profile import DataProfile
 from planner.followup import reads_as_request
 from post import texts
+from workers.answer import ChartResult
 from workers.answer_cache import CacheScope
 from workers.data_access import LoadedData
 from workers.deliver import Delivery, deliver
@@ -72,11 +74,19 @@ class QuestionFlow(JobFlow):
                 return IGNORED
         reply = self.thread_reply(request.thread_ts, choice.data.name)
         await reply.start(texts.placeholder(choice.data.name))
-        if loaded is None:
+        asker = Asker(CacheScope(request.team_id, version), turns)
+        file_key = (
+            self.deps.pipeline.file_cache_key(asker, asked.question, choice.data.identity())
+            if choice.data.file.version  # an unversioned file is keyed by its bytes only
+            else None
+        )
+        early = await self._answered_before(file_key, choice) if loaded is None else None
+        if early is None and loaded is None:
             loaded = await self.deps.access.load(
                 request.team_id, choice.data, self.workdir, progress=reply.stage
             )
-        reply.file_name = self.file_name = loaded.name
+        name = loaded.name if loaded is not None else choice.data.name
+        reply.file_name = self.file_name = name
         # The file is readable: from now on the asker's replies here are follow-ups, even if
         # this question ends in a message rather than a chart.
         await remember_asker(
@@ -85,12 +95,36 @@ class QuestionFlow(JobFlow):
             ThreadState.updated(thread, request.user_id, choice.data),
             ttl_s=self.deps.settings.thread_ttl_s,
         )
+        if early is not None:
+            result, profile = early
+        else:
+            assert loaded is not None
+            result = await self._answer(loaded, asked.question, asker, file_key, reply.stage)
+            profile = loaded.data.profile
+        delivery = Delivery(
+            where=where,
+            thread_ts=request.thread_ts,
+            user_id=request.user_id,
+            question=asked.question,
+            data=choice.data,
+            file_name=name,
+            is_dm=request.is_dm,
+            notes=tuple(_notes(choice, name, profile)),
+        )
+        await deliver(self, reply, delivery, result, started)
+        return "charted"
+
+    async def _answer(
+        self,
+        loaded: LoadedData,
+        question: str,
+        asker: Asker,
+        file_key: str | None,
+        progress: Progress,
+    ) -> ChartResult:
         try:
             result = await self.deps.pipeline.answer(
-                loaded.data,
-                asked.question,
-                progress=reply.stage,
-                asker=Asker(CacheScope(request.team_id, version), turns),
+                loaded.data, question, progress=progress, asker=asker, file_key=file_key
             )
         except UserError as exc:
             # "No such column" on a workbook may mean the wrong sheet: say which were there.
@@ -99,18 +133,21 @@ class QuestionFlow(JobFlow):
                 raise
             raise UserError(f"{exc.user_message}\n{hint}") from exc
         result.timings_ms = loaded.timing | result.timings_ms
-        delivery = Delivery(
-            where=where,
-            thread_ts=request.thread_ts,
-            user_id=request.user_id,
-            question=asked.question,
-            data=choice.data,
-            file_name=loaded.name,
-            is_dm=request.is_dm,
-            notes=tuple(_notes(choice, loaded)),
-        )
-        await deliver(self, reply, delivery, result, started)
-        return "charted"
+        return result
+
+    async def _answered_before(
+        self, file_key: str | None, choice: FileChoice
+    ) -> tuple[ChartResult, DataProfile] | None:
+        """The cached answer to this question about this file version, found by the Slack
+        file's identity with the profile kept for it: no download, no parsing."""
+        if file_key is None:
+            return None
+        assert self.request is not None
+        profile = await self.deps.access.profile(self.request.team_id, choice.data)
+        if profile is None:
+            return None
+        result = await self.deps.pipeline.cached_answer(file_key, profile)
+        return None if result is None else (result, profile)
 
     async def _profile(self, choice: FileChoice) -> tuple[LoadedData | None, DataProfile]:
         """The data's profile: kept in Redis, else (new or expired) the data loaded."""
@@ -155,19 +192,22 @@ def _switched_data(thread: ThreadState | None, choice: FileChoice) -> bool:
     return kept is not None and kept.identity() != choice.data.identity()
 
 
-def _notes(choice: FileChoice, loaded: LoadedData) -> list[str]:
+def _notes(choice: FileChoice, name: str, profile: DataProfile) -> list[str]:
     notes = []
     if choice.skipped:
-        notes.append(texts.files_note(loaded.name, choice.skipped))
-    hint = _sheet_hint(loaded)
+        notes.append(texts.files_note(name, choice.skipped))
+    hint = _sheet_note(profile)
     if hint is not None:
         notes.append(hint)
     return notes
 
 
 def _sheet_hint(loaded: LoadedData) -> str | None:
+    return _sheet_note(loaded.data.profile)
+
+
+def _sheet_note(profile: DataProfile) -> str | None:
     """Which sheet of a workbook was read, and the others, when it has several."""
-    profile = loaded.data.profile
     if not profile.sheet or len(profile.sheets) < 2:
         return None
     return texts.sheet_note(profile.sheet, [s for s in profile.sheets if s != profile.sheet])

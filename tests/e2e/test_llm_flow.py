@@ -132,6 +132,25 @@ async def test_the_same_question_on_the_same_data_is_answered_from_the_cache(
     print(f"\nend-to-end latency: cache miss {miss_s:.2f} s, cache hit {hit_s:.2f} s")
 
 
+async def test_the_same_slack_file_asked_again_is_answered_before_any_download(
+    stack: Stack, llm: FakeOpenAI
+) -> None:
+    llm.script.queue(plan_answer(title="Answered once"))
+    shared = stack.share("same.csv", SALES_CSV)
+    _, first = await stack.mention("revenue split by region", files=[shared])
+    await stack.final_reply(first)
+    downloads = len(stack.slack.calls_to("download"))
+
+    # The same Slack file (id, version, size) in another thread: the cache is keyed by it.
+    _, second = await stack.mention("Revenue split by region?", files=[shared])
+    hit = await stack.final_reply(second)
+
+    assert "from cache" in _context(hit)
+    assert hit["blocks"][0]["text"]["text"] == "Answered once"
+    assert len(stack.slack.calls_to("download")) == downloads, "a hit downloads nothing"
+    assert len(llm.script.requests) == 1
+
+
 async def test_another_workspace_never_gets_a_cached_answer(stack: Stack, llm: FakeOpenAI) -> None:
     llm.script.queue(plan_answer(title="Team one"), plan_answer(title="Team two"))
     question = "revenue per region for the board"
