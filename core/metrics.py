@@ -53,6 +53,15 @@ DEAD_WORKER_JOBS = Counter(
     "or already_answered",
     ["action"],
 )
+RENDERER_RESTARTS = Counter(
+    "chartroom_renderer_restarts_total",
+    "Renderer process trees replaced: recycled (count), memory (ceiling), timeout, died",
+    ["reason"],
+)
+SANDBOX_RUNS = Counter(
+    "chartroom_sandbox_runs_total", "Docker sandbox runs: warm (from the pool) or cold", ["start"]
+)
+SANDBOX_POOL_READY = Gauge("chartroom_sandbox_pool_ready", "Warm sandbox containers ready")
 REDIS_OUTAGES = Counter("chartroom_redis_outages_total", "Redis outages a worker waited out")
 QUEUE_DEPTH = Gauge("chartroom_queue_depth", "Jobs waiting in the queue")
 OLDEST_JOB_AGE = Gauge(

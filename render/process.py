@@ -27,6 +27,7 @@ import signal
 import sys
 from typing import Any
 
+from core import metrics
 from core.errors import RenderFailed
 from render import protocol
 from render.jail import find_bwrap, jail_command
@@ -111,6 +112,7 @@ class RendererProcess:
             if header.get("ok") is True:
                 self._renders += 1
                 if self._renders >= self.max_renders:
+                    metrics.RENDERER_RESTARTS.labels(reason="recycled").inc()
                     await self._stop(f"recycling after {self._renders} renders")
                 else:
                     self._check_memory_soon()
@@ -137,6 +139,7 @@ class RendererProcess:
             if self.pid != pid:  # already replaced meanwhile
                 return
             self.memory_restarts += 1
+            metrics.RENDERER_RESTARTS.labels(reason="memory").inc()
             await self._stop(f"holding {used:.0f} MB, over the ceiling of {ceiling_mb} MB")
             try:  # warm the next one now, so the next chart does not wait for Chromium
                 await self._ensure_process()
@@ -162,12 +165,14 @@ class RendererProcess:
                 async with asyncio.timeout(self.timeout_s):
                     return await self._exchange(proc, request)
             except TimeoutError:
+                metrics.RENDERER_RESTARTS.labels(reason="timeout").inc()
                 await self._stop("render timed out")
                 raise RenderFailed(
                     f"rendering took longer than {self.timeout_s:g} s; the renderer process "
                     "was restarted"
                 ) from None
             except _GONE as exc:
+                metrics.RENDERER_RESTARTS.labels(reason="died").inc()
                 reason = await self._stop("process died during a render")
                 if attempt == 2:
                     raise RenderFailed(

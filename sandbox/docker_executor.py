@@ -37,6 +37,7 @@ from typing import Any, TypeVar
 
 import docker
 
+from core import metrics
 from core.errors import SandboxUnavailable
 from core.logs import get_logger
 from sandbox import docker_pool as pool
@@ -202,6 +203,7 @@ class DockerExecutor:
         """The oldest warm container still well inside its idle lifetime, if any."""
         while self._pool:
             sandbox = self._pool.popleft()
+            metrics.SANDBOX_POOL_READY.set(len(self._pool))
             self._wake.set()
             if not self._expired(sandbox):
                 return sandbox
@@ -217,11 +219,13 @@ class DockerExecutor:
             job.container_id = warm.container.id
             outcome = self._use(warm, code, data, cold=False)
             if not (outcome.status == EXIT_NO_JOB and not outcome.stdout):
+                metrics.SANDBOX_RUNS.labels(start="warm").inc()
                 return outcome
             # Its runner stopped waiting just before the job arrived: run it cold instead.
             log.warning("sandbox_warm_container_expired", container=warm.container.name)
         sandbox = self._new_sandbox()
         job.container_id = sandbox.container.id
+        metrics.SANDBOX_RUNS.labels(start="cold").inc()
         return self._use(sandbox, code, data, cold=True)
 
     def _use(self, sandbox: Sandbox, code: str, data: Path, *, cold: bool) -> Outcome:
@@ -323,6 +327,7 @@ class DockerExecutor:
             if len(self._pool) < self.pool_size:
                 try:
                     self._pool.append(await self._call(self._start_warm))
+                    metrics.SANDBOX_POOL_READY.set(len(self._pool))
                     backoff_s = 1.0
                 except SandboxUnavailable as exc:
                     log.warning("sandbox_pool_refill_failed", error=str(exc), retry_in_s=backoff_s)
