@@ -12,6 +12,7 @@ Slack, `policy_checker` applies them node by node, `policy_ast` reads names and 
 from __future__ import annotations
 
 import ast
+import threading
 
 from core.errors import CodeRefused
 from sandbox import policy_rules as rules
@@ -29,6 +30,30 @@ def check_code(code: str) -> None:
         raise CodeRefused([v.message for v in violations])
 
 
+def _parse(code: str) -> ast.Module:
+    """`ast.parse`, once more on a fresh thread if CPython 3.11's parser reports a recursion
+    depth mismatch (SystemError): after an earlier RecursionError in the parser, its count on
+    this thread can be off, and hostile code must get a verdict, not a crash."""
+    try:
+        return ast.parse(code, filename="<chart code>")
+    except SystemError:
+        pass
+    outcome: list[ast.Module | BaseException] = []
+
+    def parse() -> None:
+        try:
+            outcome.append(ast.parse(code, filename="<chart code>"))
+        except BaseException as exc:  # handed back to the caller's thread below
+            outcome.append(exc)
+
+    thread = threading.Thread(target=parse, name="policy-parse")
+    thread.start()
+    thread.join()
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
 def find_violations(code: str) -> list[Violation]:
     """Every violation in `code`, ordered by line, identical messages once."""
     size = len(code.encode("utf-8", "surrogatepass"))
@@ -38,7 +63,7 @@ def find_violations(code: str) -> list[Violation]:
             _whole("size", f"chart code over {limit_kb} KB is not allowed: it is {size:,} bytes")
         ]
     try:
-        tree = ast.parse(code, filename="<chart code>")
+        tree = _parse(code)
     except SyntaxError as exc:
         line = exc.lineno or 0
         return [Violation(line, "syntax", f"line {line}: the code is not valid Python: {exc.msg}")]

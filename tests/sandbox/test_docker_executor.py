@@ -28,6 +28,7 @@ from post.chart_data import values
 from sandbox.docker_executor import DockerExecutor
 from sandbox.docker_pool import EXECUTOR_LABEL, JOB_DIR_LABEL, OWNER_LABEL, SANDBOX_LABEL
 from sandbox.factory import backend_status, make_executor
+from sandbox.fallback import FallbackExecutor
 from sandbox.guarded import PolicyCheckedExecutor
 from sandbox.local import LocalExecutor
 from sandbox.runner import RESULT_MARKER
@@ -633,9 +634,12 @@ def test_factory_builds_a_docker_executor(jobs_dir: Path, docker_client: Any) ->
     assert backend_status(settings) == {"backend": "docker", "warning": None}
 
 
-def test_factory_auto_prefers_docker(docker_client: Any) -> None:
+def test_factory_auto_prefers_docker_with_the_local_sandbox_behind_it(docker_client: Any) -> None:
     settings = Settings(_env_file=None, sandbox_backend="auto")
-    assert isinstance(make_executor(settings), DockerExecutor)
+    executor = make_executor(settings)
+    assert isinstance(executor, FallbackExecutor)  # Docker going away later falls back
+    assert isinstance(executor.primary, DockerExecutor)
+    assert executor.fallback is None
 
 
 def test_factory_docker_without_image_fails_clearly(docker_client: Any) -> None:

@@ -6,7 +6,9 @@ every chart our own compiler emits must pass as well.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
+import threading
 from typing import Any
 
 import numpy as np
@@ -556,3 +558,23 @@ def test_names_bound_to_module_parts_are_followed() -> None:
 
 def test_names_imported_from_allowed_modules_are_fine() -> None:
     check_code("from re import compile as rx\nfrom math import sqrt\nfig = px.bar(x=[sqrt(4)])\n")
+
+
+def test_a_parser_recursion_mismatch_on_this_thread_still_gets_a_verdict(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """CPython 3.11's parser can report a recursion depth mismatch (SystemError) on a thread
+    where it once hit its recursion limit; the policy parses again on a fresh thread."""
+    real_parse = ast.parse
+    main = threading.get_ident()
+
+    def parse_failing_on_this_thread(source: str, *args: Any, **kwargs: Any) -> ast.Module:
+        if threading.get_ident() == main:
+            raise SystemError("AST constructor recursion depth mismatch (before=120, after=170)")
+        tree: ast.Module = real_parse(source, *args, **kwargs)
+        return tree
+
+    monkeypatch.setattr(ast, "parse", parse_failing_on_this_thread)
+    (reason,) = refusals("x = [" + "a," * 40_000 + "]\n")
+    assert "syntax nodes is not allowed" in reason
+    assert find_violations("fig = px.bar(df, x='region', y='revenue')\n") == []
