@@ -13,6 +13,23 @@ from slack_sdk.web.async_client import AsyncWebClient
 from core.settings import Settings
 
 
+def without_connection_retries(client: AsyncWebClient) -> AsyncWebClient:
+    """The same client for calls that are not idempotent (posting a message): when the
+    connection drops after Slack acted on the call, a blind retry would post it twice. The
+    caller looks for the first one instead (see `workers.reply`)."""
+    return AsyncWebClient(
+        token=client.token,
+        base_url=client.base_url,
+        session=client.session,
+        timeout=client.timeout,
+        retry_handlers=[
+            handler
+            for handler in client.retry_handlers
+            if not isinstance(handler, AsyncConnectionErrorRetryHandler)
+        ],
+    )
+
+
 def slack_client(
     settings: Settings,
     token: str | None = None,

@@ -20,6 +20,7 @@ from core.errors import SlackFailed
 from core.logs import get_logger
 from core.progress import Stage
 from core.request_state import RequestState
+from core.slack import without_connection_retries
 from core.slack_errors import slack_call, slack_error_code
 from post import texts
 from post.blocks import CANCEL_ACTION, Block, message_blocks, working_blocks
@@ -44,6 +45,14 @@ class ThreadReply:
     _placeholder_ts: str | None = field(default=None, init=False)
     _last_text: str | None = field(default=None, init=False)
     answered: bool = field(default=False, init=False)  # the final word is in the thread
+    _poster: AsyncWebClient | None = field(default=None, init=False)
+
+    @property
+    def poster(self) -> AsyncWebClient:
+        """`client` without blind retries of dropped connections, for posting messages."""
+        if self._poster is None:
+            self._poster = without_connection_retries(self.client)
+        return self._poster
 
     @property
     def request_id(self) -> str:
@@ -113,7 +122,7 @@ class ThreadReply:
             delay_s = min(delay_s * 2, OUTBOX_MAX_DELAY_S)
         log.warning("the placeholder could not be edited in time; answering in a fresh message")
         async with slack_call(doing):
-            response = await self.client.chat_postMessage(
+            response = await self.poster.chat_postMessage(
                 channel=self.channel_id, thread_ts=self.thread_ts, text=escape(text), blocks=blocks
             )
         self._placeholder_ts = str(response["ts"])
@@ -138,7 +147,7 @@ class ThreadReply:
                 # Posted but never recorded (the worker died, or the connection dropped after
                 # Slack took it): the next try looks for it in the thread instead of posting again.
                 await self.state.set(placeholder_posting="1")
-                response = await self.client.chat_postMessage(
+                response = await self.poster.chat_postMessage(
                     channel=self.channel_id,
                     thread_ts=self.thread_ts,
                     text=escape(text),

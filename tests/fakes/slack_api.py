@@ -7,7 +7,8 @@ assistant.threads.setStatus and setSuggestedPrompts, the file methods (`slack_fi
 slash commands' response URLs. Tests make it refuse like Slack does: any method with an error
 code, `missing_scope` with the scope it needs, `not_in_channel` for channels the bot is not in,
 or `invalid_blocks` for every native chart (a workspace without the data visualization block);
-and answer HTTP 429 (with Retry-After) or 5xx for a method's next calls (`http_faults`).
+and answer HTTP 429 (with Retry-After) or 5xx for a method's next calls, or drop the connection
+after the call took effect (`http_faults`, `DROP_AFTER_EFFECT`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from tests.fakes.slack_oauth import Installed, OAuthMethods
 __all__ = ["Call", "FakeFile", "FakeSlack", "Upload"]
 
 _POSTING = ("chat.postMessage", "chat.update", "chat.postEphemeral")
+# In `http_faults`: the call takes effect, then the connection drops before the answer.
+DROP_AFTER_EFFECT = -1
 
 
 @dataclass
@@ -153,8 +156,11 @@ class FakeSlack(FileMethods, OAuthMethods):
         args = await _read_args(request)
         token = _bearer(request) or args.pop("token", None)
         self._record(method, args, token)
-        faults = self.http_faults.get(method)
-        if faults:
+        faults = self.http_faults.get(method) or []
+        dropped = bool(faults) and faults[0] == DROP_AFTER_EFFECT
+        if dropped:
+            faults.pop(0)  # the call takes effect below; its answer never arrives
+        elif faults:
             status = faults.pop(0)
             headers = {"Retry-After": "1"} if status == 429 else {}
             return web.json_response(
@@ -173,6 +179,8 @@ class FakeSlack(FileMethods, OAuthMethods):
         body: dict[str, Any] = (
             self._m_auth_test(args, token) if method == "auth.test" else handler(args)
         )
+        if dropped and request.transport is not None:
+            request.transport.abort()  # the connection drops after Slack acted on the call
         return web.json_response(body)
 
     def _refusal(self, method: str, args: dict[str, Any]) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
+from tests.fakes.slack_api import DROP_AFTER_EFFECT
 from tests.faults import report
 from tests.faults.checks import assert_one_answer
 from tests.faults.harness import Harness, harness
@@ -72,6 +73,29 @@ async def test_slack_server_errors_on_the_final_edit_past_the_budget_still_end_i
     h.slack.http_faults["chat.update"] = [500] * 6  # two rounds of slack_sdk's retries
     await assert_one_answer(h, asked)
     report.record("Slack 500 ×6 on the final edit", waited, "charted once, no orphan placeholder")
+
+
+async def test_a_connection_dropped_after_slack_posted_the_placeholder_leaves_no_orphan(
+    h: Harness,
+) -> None:
+    h.slack.http_faults["chat.postMessage"] = [DROP_AFTER_EFFECT]  # posted, answer lost
+    asked = await h.ask()
+    waited = await h.first_word(asked)
+    await assert_one_answer(h, asked)
+    report.record(
+        "connection dropped after Slack posted the placeholder", waited, "charted once, no orphan"
+    )
+
+
+async def test_a_connection_dropped_after_slack_took_the_final_edit_ends_in_one_answer(
+    h: Harness,
+) -> None:
+    asked = await h.ask()
+    await h.until(lambda: bool(h.uploads(asked)), 60)
+    h.slack.http_faults["chat.update"] = [DROP_AFTER_EFFECT]
+    waited = await h.first_word(asked)
+    await assert_one_answer(h, asked)
+    report.record("connection dropped after Slack took the final edit", waited, "charted once")
 
 
 async def test_a_worker_stopped_for_a_deploy_mid_job_hands_the_job_to_the_next_worker(
