@@ -6,6 +6,9 @@ The Slack app never talks to Docker itself; it reports what the workers found at
 
 from __future__ import annotations
 
+import os
+import socket
+
 from pydantic import BaseModel
 from redis.asyncio import Redis
 
@@ -23,6 +26,11 @@ class WorkerStatus(BaseModel):
     planner: str = "rules"
     started_at: str
     redis: str | None = None  # Redis outages this worker waited out, if any
+
+
+def this_worker() -> str:
+    """This process's worker id, host:pid (as its heartbeat and its jobs' beats carry it)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 async def publish(redis: Redis, status: WorkerStatus) -> None:

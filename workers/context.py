@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import socket
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -183,7 +181,7 @@ def make_startup(settings: Settings) -> Any:
         ctx["deps"] = make_deps(settings, pipeline, ctx["redis"])
         chain = pipeline.planner.chain.describe() if pipeline.planner is not None else ""
         status = WorkerStatus(
-            worker_id=f"{socket.gethostname()}:{os.getpid()}",
+            worker_id=worker_status.this_worker(),
             sandbox=pipeline.executor.name,
             warning=pipeline.sandbox_warning,
             ready=pipeline.executor.name != UnavailableExecutor.name,
@@ -243,7 +241,7 @@ async def shutdown(ctx: dict[str, Any]) -> None:
     if heartbeat is not None:
         heartbeat.cancel()
         with contextlib.suppress(Exception):
-            await worker_status.withdraw(ctx["redis"], f"{socket.gethostname()}:{os.getpid()}")
+            await worker_status.withdraw(ctx["redis"], worker_status.this_worker())
     deps: WorkerDeps | None = ctx.get("deps")
     if deps is None:
         return

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import shutil
-import socket
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -24,7 +22,7 @@ from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from core import fairness, job_watch, metrics
+from core import fairness, job_watch, metrics, worker_status
 from core.installations import Workspace, WorkspaceNotInstalled
 from core.job_watch import RunningJob
 from core.logs import get_logger
@@ -150,7 +148,7 @@ class JobFlow:
     async def _watched(self) -> AsyncIterator[None]:
         """Beat for this job while it works, so the supervisor can tell a dead worker's job
         from a slow one."""
-        worker_id = f"{socket.gethostname()}:{os.getpid()}"
+        worker_id = worker_status.this_worker()
         await job_watch.job_started(
             self.redis,
             RunningJob(

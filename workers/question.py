@@ -128,7 +128,7 @@ class QuestionFlow(JobFlow):
             )
         except UserError as exc:
             # "No such column" on a workbook may mean the wrong sheet: say which were there.
-            hint = _sheet_hint(loaded)
+            hint = _sheet_note(loaded.data.profile)
             if hint is None:
                 raise
             raise UserError(f"{exc.user_message}\n{hint}") from exc
@@ -200,10 +200,6 @@ def _notes(choice: FileChoice, name: str, profile: DataProfile) -> list[str]:
     if hint is not None:
         notes.append(hint)
     return notes
-
-
-def _sheet_hint(loaded: LoadedData) -> str | None:
-    return _sheet_note(loaded.data.profile)
 
 
 def _sheet_note(profile: DataProfile) -> str | None:
